@@ -1,0 +1,55 @@
+"""The typer command line. Commands are thin: parse options, call the core, pick a reporter.
+
+This package is the only one that imports typer.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from recordings import __version__
+
+app = typer.Typer(
+    name="recordings",
+    help="Inspect, diff, normalize, prune and validate recorded LLM API calls.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"recordings {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    """Inspect, diff, normalize, prune and validate recorded LLM API calls."""
+
+
+from recordings.commands import ls as _ls  # noqa: E402,F401  (registers the command)
+from recordings.commands import show as _show  # noqa: E402,F401
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches a user."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("recordings: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001
+        sys.stderr.write(f"recordings: internal error: {type(exc).__name__}: {exc}\n")
+        sys.exit(1)

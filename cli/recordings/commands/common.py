@@ -1,0 +1,44 @@
+"""Pieces every command shares: format choice, discovery with reporting, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+
+import typer
+
+from recordings.discovery import Found, discover
+from recordings.model import Problem
+from recordings.output.terminal import problem_line
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def report_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        sys.stderr.write(problem_line(p.path, p.reason) + "\n")
+
+
+def find(paths: list[str] | None, quiet: bool = False) -> Found:
+    """Discover files; a PATH that does not exist is a usage error (exit 2)."""
+    found = discover(paths or ["."])
+    if found.missing:
+        for m in found.missing:
+            sys.stderr.write(f"recordings: {m}: no such file or folder\n")
+        raise typer.Exit(EXIT_USAGE)
+    if not quiet:
+        for notice in found.notices:
+            sys.stderr.write(f"note: {notice}\n")
+    return found
+
+
+def note(message: str) -> None:
+    """A human summary line: always stderr."""
+    sys.stderr.write(message + "\n")

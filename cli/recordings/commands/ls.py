@@ -1,0 +1,62 @@
+"""``recordings ls``: list the corpus."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from recordings.commands import app
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, Format, find, note, report_problems
+from recordings.filters import SORT_KEYS, Filter
+from recordings.loader import scan
+from recordings.model import Kind, Problem, Recording
+from recordings.output.jsonout import write_json
+from recordings.output.listing import render_table
+from recordings.output.terminal import human_size
+
+
+@app.command("ls")
+def ls_command(
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    test: Optional[str] = typer.Option(None, "--test", help="Substring, or glob with * or ?, of the test_id."),
+    model: Optional[str] = typer.Option(None, "--model", help="Substring or glob of the model."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Substring or glob of the endpoint."),
+    suite: Optional[str] = typer.Option(None, "--suite", help="Substring or glob of the suite."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="Exact provider (openai, ollama, azure, …)."),
+    kind: Optional[Kind] = typer.Option(None, "--kind", help="Request kind."),
+    streaming: Optional[bool] = typer.Option(None, "--streaming/--no-streaming", help="Only streamed / only whole responses."),
+    exceptions: bool = typer.Option(False, "--exceptions", help="Only recordings of an exception or HTTP error."),
+    sort: str = typer.Option("path", "--sort", help=f"Sort key: {', '.join(SORT_KEYS)}."),
+    reverse: bool = typer.Option(False, "--reverse", help="Reverse the sort order."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """List recordings: id, suite, test, endpoint, model, streaming, size and flags."""
+    if sort not in SORT_KEYS:
+        raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
+    found = find(paths)
+    keep = Filter(test=test, model=model, endpoint=endpoint, suite=suite, provider=provider,
+                  kind=kind.value if kind else None, streaming=streaming, exceptions=exceptions)
+    records: list[Recording] = []
+    problems: list[Problem] = list(found.problems)
+    total = 0
+    for item in scan(found.files):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        total += 1
+        if keep(item):
+            records.append(item)
+    records.sort(key=SORT_KEYS[sort], reverse=reverse)
+    if fmt is Format.json:
+        write_json([r.to_dict() for r in records])
+    else:
+        render_table(records, sys.stdout)
+    report_problems(problems)
+    shown = f"{len(records)} of {total}" if len(records) != total else f"{total}"
+    summary = f"{shown} recording{'s' if total != 1 else ''}, {human_size(sum(r.size for r in records))}"
+    if problems:
+        summary += f"; {len(problems)} unreadable"
+    note(summary)
+    raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)

@@ -1,0 +1,110 @@
+"""Finding recording files under the paths a user names.
+
+Layouts found (see the format reference):
+
+* per-suite ``<suite>/recordings/*.json`` (suites may be nested);
+* ``models-<hash>-<digest>.json`` and legacy 12-hex names in those folders;
+* the legacy ``recordings/responses/*.json`` folder (its ``index.sqlite`` is
+  noticed, not required).
+
+A path that names a file is taken as a recording whatever its name. A folder
+is searched recursively; ``.git``, ``.venv``, ``node_modules`` and similar
+folders are skipped, and symlink loops are broken by remembering each folder's
+device and inode.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from recordings.model import Problem
+
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".recordings-cache"}
+)
+
+
+@dataclass
+class Found:
+    """What discovery found: recording files, problems and notices."""
+
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # PATH arguments that do not exist
+
+
+def is_recordings_folder(dirpath: str) -> bool:
+    """True for ``…/recordings`` and the legacy ``…/recordings/responses``."""
+    name = os.path.basename(dirpath.rstrip(os.sep)) or dirpath
+    if name == "recordings":
+        return True
+    if name == "responses":
+        return os.path.basename(os.path.dirname(dirpath.rstrip(os.sep))) == "recordings"
+    return False
+
+
+def _walk(root: str, found: Found) -> None:
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            st = os.stat(current)
+        except OSError as exc:
+            found.problems.append(Problem(current, f"cannot open folder: {exc.strerror or exc}"))
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            continue  # a symlink loop or a second link to a folder already searched
+        seen.add(key)
+        in_recordings = is_recordings_folder(current)
+        try:
+            with os.scandir(current) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            found.problems.append(Problem(current, f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if in_recordings and name.endswith(".json"):
+                    found.problems.append(Problem(entry.path, "is a folder, not a recording file"))
+                    continue
+                if name in SKIP_DIRS:
+                    continue
+                subdirs.append(entry.path)
+                continue
+            if not in_recordings:
+                continue
+            if name.endswith(".json"):
+                # broken links and link loops are kept: the loader names the reason
+                found.files.append(entry.path)
+            elif name == "index.sqlite":
+                found.notices.append(f"{entry.path}: legacy index noticed (not needed: files are found by name)")
+        stack.extend(reversed(subdirs))
+
+
+def discover(paths: list[str] | tuple[str, ...]) -> Found:
+    """Find the recording files named by ``paths`` (files or folders)."""
+    found = Found()
+    for path in paths or ["."]:
+        if os.path.isdir(path):
+            _walk(path, found)
+        elif os.path.lexists(path):
+            found.files.append(path)
+        else:
+            found.missing.append(path)
+    # one file may be named twice (a folder and a file inside it)
+    unique: dict[str, None] = {}
+    for f in found.files:
+        unique.setdefault(os.path.normpath(f), None)
+    found.files = list(unique)
+    return found

@@ -1,0 +1,127 @@
+"""The request hash that names a recording file, recomputed with the recorder's rules.
+
+See "The request hash" in the format reference. The hash is
+``sha256(json.dumps(N, sort_keys=True))`` of a normalized request ``N`` that
+depends on the request kind. The standard library's ``json`` is used on
+purpose: its exact spacing and float repr are part of the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from recordings.model import Kind
+
+MODEL_LIST_PATHS = frozenset({"/api/tags", "/v1/models", "/v1/openai/v1/models"})
+
+_FLOAT_IN_STRING = re.compile(r"(-?\d+\.\d{4,})")
+_SCORE = re.compile(r"score:\s*[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?")
+_ATTRIBUTES = re.compile(r",?\s*attributes:\s*\{[^}]*\}")
+_UUID = r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
+_DOCUMENT_ID = re.compile(r"document_id:\s*" + _UUID)
+_CITATION = re.compile(r"<\|" + _UUID + r"\|>")
+
+
+def _round_in_string(match: re.Match[str]) -> str:
+    return f"{float(match.group(0)):.5f}"
+
+
+def normalize_string(value: str) -> str:
+    """File-search placeholders, then long decimals re-printed with 5 places."""
+    if "score:" in value:
+        value = _SCORE.sub("score: __NORMALIZED__", value)
+    if "attributes:" in value:
+        value = _ATTRIBUTES.sub("", value)
+    if "document_id:" in value:
+        value = _DOCUMENT_ID.sub("document_id: __NORMALIZED__", value)
+    if "<|" in value:
+        value = _CITATION.sub("<|__NORMALIZED__|>", value)
+    if "." in value:
+        value = _FLOAT_IN_STRING.sub(_round_in_string, value)
+    return value
+
+
+def normalize_body(value: Any, drop_stream_options: bool = False, is_root: bool = True) -> Any:
+    """The recorder's body normalization for hashing.
+
+    Quirk kept on purpose: items of a list are normalized as roots (their
+    ``extra_body.project_id`` is dropped too), as the recorder does.
+    """
+    if isinstance(value, dict):
+        out = {k: normalize_body(v, is_root=False) for k, v in value.items()}
+        if drop_stream_options:
+            out.pop("stream_options", None)
+        if is_root:
+            for key in ("extra_body", "extra_query"):
+                extra = out.get(key)
+                if isinstance(extra, dict):
+                    extra.pop("project_id", None)
+        return out
+    if isinstance(value, list):
+        return [normalize_body(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 5)
+    if isinstance(value, str):
+        return normalize_string(value)
+    return value
+
+
+def _sha(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
+
+
+def hash_inputs(kind: Kind, request: dict[str, Any], test_id: str | None) -> dict[str, Any]:
+    """The normalized object whose JSON the recorder hashes."""
+    if kind is Kind.TOOL:
+        return {"provider": request.get("provider"), "tool_name": request.get("tool_name"),
+                "kwargs": request.get("kwargs")}
+    if kind is Kind.HTTP:
+        method = request.get("method")
+        return {
+            "test_id": test_id,
+            "url": request.get("url"),
+            "method": method.upper() if isinstance(method, str) else method,
+            "payload": normalize_body(request.get("payload")),
+        }
+    if kind is Kind.INFERENCE:
+        url = request.get("url")
+        parts = urlsplit(url if isinstance(url, str) else "")
+        method = request.get("method")
+        normalized: dict[str, Any] = {
+            "method": method.upper() if isinstance(method, str) else method,
+            "endpoint": parts.path,
+            "body": normalize_body(request.get("body"), drop_stream_options="bedrock" in parts.netloc),
+        }
+        if parts.path not in MODEL_LIST_PATHS:
+            normalized["test_id"] = test_id
+        return normalized
+    raise ValueError(f"no hash rule for {kind.value} recordings")
+
+
+def request_hash(kind: Kind, request: dict[str, Any], test_id: str | None) -> str:
+    """The sha256 hex a current recorder would name this request by."""
+    return _sha(hash_inputs(kind, request, test_id))
+
+
+def models_digest(ids: list[str] | tuple[str, ...]) -> str:
+    """First 8 hex of sha256 of the sorted, unique model ids joined with ``|``."""
+    return hashlib.sha256("|".join(sorted(set(ids))).encode("utf-8")).hexdigest()[:8]
+
+
+def is_model_list(request: dict[str, Any]) -> bool:
+    return request.get("endpoint") in MODEL_LIST_PATHS
+
+
+def expected_name(kind: Kind, request: dict[str, Any], test_id: str | None,
+                  model_ids: tuple[str, ...] | None = None) -> str | None:
+    """The file stem a current recorder would write, or None (no hash rule: file processors)."""
+    if kind is Kind.FILE_PROCESSOR:
+        return None
+    h = request_hash(kind, request, test_id)
+    if kind is Kind.INFERENCE and is_model_list(request) and model_ids is not None:
+        return f"models-{h}-{models_digest(model_ids)}"
+    return h

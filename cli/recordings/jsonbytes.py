@@ -1,0 +1,98 @@
+"""The exact bytes a recording has on disk, and writing them safely.
+
+Every real recording is ``json.dumps(obj, indent=2)`` (so non-ASCII is escaped
+as ``\\uXXXX``) plus one newline. :func:`canonical_bytes` reproduces that byte
+for byte. The standard library's indenting encoder is pure Python and slow, so
+the fast path renders with orjson and then rewrites the two things orjson does
+differently: float spelling (``1e-05``, not ``0.00001``) and ASCII escaping.
+Anything orjson cannot render falls back to the standard library.
+:func:`atomic_write` replaces a file through a temp file in the same folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from typing import Any
+
+import orjson
+
+TEMP_PREFIX = ".recordings-tmp-"
+
+# A number at the end of a line of indented output is a number value: strings
+# never span lines (newlines are escaped) and always end in a quote. orjson and
+# Python spell a float differently only when one of them uses an exponent:
+# orjson writes ``1e16``, ``1.5e-7`` and ``0.00001`` where Python writes
+# ``1e+16``, ``1.5e-07`` and ``1e-05``. Only those tokens are rewritten.
+_FLOAT_TO_RESPELL = re.compile(
+    rb"(?:^|(?<= ))(-?(?:0\.0000[0-9]+|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+))(?=,?\n)", re.M
+)
+_EXPONENT_HINT = re.compile(rb"[0-9][eE]")
+_NON_ASCII = re.compile("[\x7f-\U0010ffff]")
+
+
+def _float_repr(match: re.Match[bytes]) -> bytes:
+    return repr(float(match.group(1))).encode()
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+
+
+def canonical_bytes_slow(obj: Any) -> bytes:
+    """The reference: the standard library's ``json.dumps(obj, indent=2)`` + newline."""
+    return (json.dumps(obj, indent=2) + "\n").encode("ascii")
+
+
+def canonical_bytes(obj: Any) -> bytes:
+    """``json.dumps(obj, indent=2) + "\\n"`` as bytes, computed fast."""
+    try:
+        out = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_bytes_slow(obj)
+    if b"0.0000" in out or _EXPONENT_HINT.search(out):
+        out = _FLOAT_TO_RESPELL.sub(_float_repr, out + b"\n")[:-1]
+    if not out.isascii() or b"\x7f" in out:
+        out = _NON_ASCII.sub(_escape, out.decode("utf-8")).encode("ascii")
+    return out + b"\n"
+
+
+def atomic_write(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never a mix.
+
+    The temp file lives in the same folder (so ``os.replace`` is atomic), is
+    flushed and fsynced, and takes the old file's mode.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:
+        pass

@@ -1,0 +1,49 @@
+"""Resolving what a user typed (a hash, a unique prefix, a file name or a path) to one file."""
+
+from __future__ import annotations
+
+import os
+
+from recordings.discovery import discover
+from recordings.errors import LookupFailed
+
+MIN_PREFIX = 4
+
+
+def _stem(path: str) -> str:
+    name = os.path.basename(path)
+    return name[:-5] if name.endswith(".json") else name
+
+
+def _hash_part(stem: str) -> str:
+    if stem.startswith("models-"):
+        parts = stem.split("-")
+        if len(parts) >= 3:
+            return parts[1]
+    return stem
+
+
+def resolve(ref: str, root: str = ".") -> str:
+    """The one recording file ``ref`` names under ``root``.
+
+    Raises :class:`LookupFailed` when nothing or more than one file matches;
+    ``candidates`` lists the matches of an ambiguous prefix.
+    """
+    if os.path.sep in ref or ref.endswith(".json"):
+        if os.path.lexists(ref):
+            return ref
+    ref_stem = ref[:-5] if ref.endswith(".json") else ref
+    if len(ref_stem) < MIN_PREFIX:
+        raise LookupFailed(f"{ref!r} is too short: give at least {MIN_PREFIX} characters of the hash")
+    found = discover([root])
+    exact = [f for f in found.files if _stem(f) == ref_stem]
+    if len(exact) == 1:
+        return exact[0]
+    matches = exact or [
+        f for f in found.files if _stem(f).startswith(ref_stem) or _hash_part(_stem(f)).startswith(ref_stem)
+    ]
+    if not matches:
+        raise LookupFailed(f"no recording matches {ref!r} under {root}")
+    if len(matches) > 1:
+        raise LookupFailed(f"{ref!r} is ambiguous: {len(matches)} recordings match", tuple(sorted(matches)))
+    return matches[0]

@@ -1,0 +1,242 @@
+"""The one model every command uses: frozen, typed dataclasses.
+
+A :class:`Recording` holds the cheap fields of one file (what ``ls`` shows);
+building it never reassembles an answer. An :class:`Answer` is the final
+response a model gave, reassembled from chunks on demand
+(see :mod:`recordings.reassembly`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Kind(str, Enum):
+    """The four request kinds of the format."""
+
+    INFERENCE = "inference"
+    HTTP = "http"
+    TOOL = "tool"
+    FILE_PROCESSOR = "file-processor"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class TestId:
+    """A parsed pytest node id: ``path/test_x.py::[Class::]function[params]``."""
+
+    __test__ = False  # not a pytest test class
+
+    node_id: str
+    file: str
+    classes: tuple[str, ...]
+    function: str
+    params: str | None
+
+    @property
+    def class_name(self) -> str | None:
+        """The class path joined with ``::`` (nested classes), or None."""
+        return "::".join(self.classes) if self.classes else None
+
+    @property
+    def base(self) -> str:
+        """The node id without its parameters."""
+        return "::".join((self.file, *self.classes, self.function))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "class": self.class_name,
+            "function": self.function,
+            "params": self.params,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionInfo:
+    """An exception the recorder stored instead of (or after) a response."""
+
+    type: str | None
+    status: int | None
+    message: str | None
+    category: str | None = None
+    provider: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """The cheap fields of one recording file."""
+
+    id: str
+    path: str
+    suite: str
+    test_id: str | None
+    test: TestId | None
+    kind: Kind
+    method: str | None
+    endpoint: str | None
+    url: str | None
+    provider: str | None
+    model: str | None
+    streaming: bool
+    chunks: int
+    exception: ExceptionInfo | None
+    status: int | None
+    size: int
+    response_type: str | None
+
+    @property
+    def shared(self) -> bool:
+        """A shared recording was made outside any test (no test_id)."""
+        return not self.test_id
+
+    @property
+    def short_id(self) -> str:
+        if self.id.startswith("models-"):
+            return self.id[:19]
+        return self.id[:12]
+
+    @property
+    def hash_part(self) -> str:
+        """The request-hash part of the name (``models-<hash>-<digest>`` → hash)."""
+        if self.id.startswith("models-"):
+            parts = self.id.split("-")
+            if len(parts) >= 3:
+                return parts[1]
+        return self.id
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        out = []
+        if self.exception is not None:
+            out.append("exception")
+        elif self.status is not None and self.status >= 400:
+            out.append(f"http-{self.status}")
+        if self.shared:
+            out.append("shared")
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented, stable JSON object of ``ls --format json``."""
+        return {
+            "id": self.id,
+            "path": self.path,
+            "suite": self.suite,
+            "test_id": self.test_id,
+            "test": self.test.to_dict() if self.test else None,
+            "kind": self.kind.value,
+            "method": self.method,
+            "endpoint": self.endpoint,
+            "url": self.url,
+            "provider": self.provider,
+            "model": self.model,
+            "streaming": self.streaming,
+            "chunks": self.chunks,
+            "exception": self.exception.to_dict() if self.exception else None,
+            "status": self.status,
+            "size": self.size,
+            "shared": self.shared,
+            "response_type": self.response_type,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be read as a recording, with a one-line reason."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    index: int
+    id: str | None
+    name: str | None
+    arguments: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "id": self.id, "name": self.name, "arguments": self.arguments}
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    index: int
+    role: str | None
+    text: str
+    reasoning: str
+    tool_calls: tuple[ToolCall, ...]
+    finish_reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "role": self.role,
+            "text": self.text,
+            "reasoning": self.reasoning,
+            "tool_calls": [t.to_dict() for t in self.tool_calls],
+            "finish_reason": self.finish_reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The final answer of one recording, whatever its kind.
+
+    ``form`` names the body kind it came from (``chat``, ``completion``,
+    ``anthropic``, ``gemini``, ``interactions``, ``embeddings``, ``models``,
+    ``tool-result``, ``file-processor``, ``ollama``, ``error``, ``unknown``).
+    Chat-like forms fill ``choices``; the others fill the field that fits.
+    """
+
+    form: str
+    choices: tuple[Choice, ...] = ()
+    usage: Usage | None = None
+    model: str | None = None
+    error: ExceptionInfo | None = None
+    embeddings: tuple[int, int] | None = None  # (count, dimensions)
+    model_ids: tuple[str, ...] | None = None
+    content: str | None = None  # tool results, file-processor chunks, raw bodies
+    status: int | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        """The text of the first choice (most answers have one)."""
+        return self.choices[0].text if self.choices else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "form": self.form,
+            "model": self.model,
+            "choices": [c.to_dict() for c in self.choices],
+            "usage": self.usage.to_dict() if self.usage else None,
+            "error": self.error.to_dict() if self.error else None,
+            "embeddings": (
+                {"count": self.embeddings[0], "dimensions": self.embeddings[1]} if self.embeddings else None
+            ),
+            "model_ids": list(self.model_ids) if self.model_ids is not None else None,
+            "content": self.content,
+            "status": self.status,
+            "notes": list(self.notes),
+        }

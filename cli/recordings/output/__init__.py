@@ -1,0 +1,1 @@
+"""Output formats. One module per command family; none imports typer."""

@@ -1,0 +1,61 @@
+"""The ``ls`` table: rich at a terminal, aligned plain columns in a pipe."""
+
+from __future__ import annotations
+
+import os
+from typing import IO, Sequence
+
+from recordings.model import Recording
+from recordings.output.terminal import human_size, make_console, wants_color
+
+COLUMNS = ("ID", "SUITE", "TEST", "ENDPOINT", "MODEL", "STREAM", "SIZE", "FLAGS")
+
+
+def test_label(r: Recording) -> str:
+    """The test id without its folder (the suite column says where it lives)."""
+    if not r.test_id:
+        return "-"
+    file, sep, rest = r.test_id.partition("::")
+    return os.path.basename(file) + sep + rest
+
+
+def row(r: Recording) -> tuple[str, ...]:
+    stream = f"yes {r.chunks}" if r.streaming else "no"
+    return (
+        r.short_id,
+        r.suite,
+        test_label(r),
+        r.endpoint or "-",
+        r.model or "-",
+        stream,
+        human_size(r.size),
+        ",".join(r.flags) or "-",
+    )
+
+
+def render_table(recordings: Sequence[Recording], stream: IO[str]) -> None:
+    if not recordings:
+        return
+    rows = [row(r) for r in recordings]
+    if wants_color(stream):
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold", pad_edge=False)
+        for name in COLUMNS:
+            justify = "right" if name in ("SIZE",) else "left"
+            table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("ID", "SIZE", "STREAM"))
+        for r, cells in zip(recordings, rows):
+            style = "red" if r.exception is not None else ("dim" if r.shared else "")
+            table.add_row(*cells, style=style)
+        make_console(stream).print(table)
+        return
+    widths = [len(c) for c in COLUMNS]
+    for cells in rows:
+        for i, c in enumerate(cells):
+            if len(c) > widths[i]:
+                widths[i] = len(c)
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(widths[i]) if i < len(cells) - 1 else c for i, c in enumerate(cells))
+    stream.write(fmt(COLUMNS) + "\n")
+    for cells in rows:
+        stream.write(fmt(cells) + "\n")

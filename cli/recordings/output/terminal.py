@@ -1,0 +1,80 @@
+"""Writing to a terminal or a pipe: color only at a terminal and without NO_COLOR.
+
+Recorded text (answers, prompts, tool arguments) always goes through
+:meth:`Printer.verbatim`, which never interprets rich markup, emoji codes or
+Markdown and never wraps lines.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO
+
+from rich.console import Console
+from rich.text import Text
+
+
+def wants_color(stream: IO[str]) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def make_console(stream: IO[str]) -> Console:
+    color = wants_color(stream)
+    return Console(
+        file=stream,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        no_color=not color,
+        force_terminal=color,
+        soft_wrap=True,
+    )
+
+
+class Printer:
+    """Styled labels at a terminal, plain text in a pipe; recorded text verbatim either way."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stdout
+        self.color = wants_color(self.stream)
+        self.console = make_console(self.stream) if self.color else None
+
+    def line(self, text: str = "", style: str | None = None) -> None:
+        if self.console is not None:
+            self.console.print(Text(text, style=style or ""), soft_wrap=True)
+        else:
+            self.stream.write(text + "\n")
+
+    def parts(self, *pieces: tuple[str, str | None]) -> None:
+        """One line made of (text, style) pieces."""
+        if self.console is not None:
+            t = Text()
+            for text, style in pieces:
+                t.append(text, style=style or "")
+            self.console.print(t, soft_wrap=True)
+        else:
+            self.stream.write("".join(p[0] for p in pieces) + "\n")
+
+    def verbatim(self, text: str) -> None:
+        """Recorded text exactly as stored, followed by a newline if it lacks one."""
+        self.stream.write(text if text.endswith("\n") else text + "\n")
+        self.stream.flush()
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+def problem_line(path: str, reason: str) -> str:
+    return f"{path}: {reason}"

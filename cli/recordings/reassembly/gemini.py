@@ -1,0 +1,126 @@
+"""Gemini bodies: ``generate_content[_stream]`` dicts and interactions (SSE or whole)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import orjson
+
+from recordings.reassembly.accumulate import Delta, usage_from
+from recordings.reassembly.sse import sse_events
+
+
+def _s(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _args(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
+
+
+def content_deltas(n: int, data: dict[str, Any], calls: dict[int, int] | None = None) -> Iterator[Delta]:
+    """One ``generate_content`` response (a whole answer or one stream chunk).
+
+    Gemini sends each function call whole; ``calls`` counts them per candidate
+    across the chunks of a stream so each gets its own slot.
+    """
+    calls = {} if calls is None else calls
+    if _s(data.get("model_version")):
+        yield Delta(n, "model", data["model_version"])
+    candidates = data.get("candidates")
+    for pos, cand in enumerate(candidates if isinstance(candidates, list) else ()):
+        if not isinstance(cand, dict):
+            continue
+        ci = cand.get("index") if isinstance(cand.get("index"), int) else pos
+        content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
+        if _s(content.get("role")):
+            yield Delta(n, "role", content["role"], ci)
+        parts = content.get("parts")
+        for part in parts if isinstance(parts, list) else ():
+            if not isinstance(part, dict):
+                continue
+            text = _s(part.get("text"))
+            if text:
+                yield Delta(n, "reasoning" if part.get("thought") is True else "text", text, ci)
+            call = part.get("function_call")
+            if isinstance(call, dict):
+                slot = calls.get(ci, 0)
+                calls[ci] = slot + 1
+                yield Delta(n, "tool", _args(call.get("args")), ci, tool_index=slot,
+                            tool_id=_s(call.get("id")), tool_name=_s(call.get("name")))
+        if _s(cand.get("finish_reason")):
+            yield Delta(n, "finish", cand["finish_reason"], ci)
+    u = usage_from(data.get("usage_metadata"))
+    if u:
+        yield Delta(n, "usage", u)
+
+
+def interaction_stream_deltas(lines: list[Any]) -> Iterator[Delta]:
+    """Deltas of a Gemini interactions SSE stream (``content.delta`` per index)."""
+    kinds: dict[int, str] = {}
+    for n, event, data in sse_events(lines):
+        if not isinstance(data, dict):
+            continue
+        etype = data.get("event_type") or event
+        if etype == "interaction.start":
+            inter = data.get("interaction") if isinstance(data.get("interaction"), dict) else {}
+            if _s(inter.get("model")):
+                yield Delta(n, "model", inter["model"])
+        elif etype == "content.start":
+            idx = data.get("index") if isinstance(data.get("index"), int) else 0
+            content = data.get("content") if isinstance(data.get("content"), dict) else {}
+            kinds[idx] = _s(content.get("type")) or "text"
+            if kinds[idx] == "function_call":
+                yield Delta(n, "tool", _args(content.get("arguments")), tool_index=idx,
+                            tool_id=_s(content.get("id")), tool_name=_s(content.get("name")))
+        elif etype == "content.delta":
+            idx = data.get("index") if isinstance(data.get("index"), int) else 0
+            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            dtype = delta.get("type")
+            if dtype == "text" and _s(delta.get("text")):
+                yield Delta(n, "text", delta["text"])
+            elif dtype in ("thought_summary", "thought") and isinstance(delta.get("content"), dict):
+                text = _s(delta["content"].get("text"))
+                if text:
+                    yield Delta(n, "reasoning", text)
+            elif dtype == "function_call":
+                yield Delta(n, "tool", _args(delta.get("arguments")), tool_index=idx,
+                            tool_id=_s(delta.get("id")), tool_name=_s(delta.get("name")))
+        elif etype == "interaction.complete":
+            inter = data.get("interaction") if isinstance(data.get("interaction"), dict) else {}
+            if _s(inter.get("role")):
+                yield Delta(n, "role", inter["role"])
+            if _s(inter.get("status")):
+                yield Delta(n, "finish", inter["status"])
+            u = usage_from(inter.get("usage"))
+            if u:
+                yield Delta(n, "usage", u)
+
+
+def interaction_deltas(body: dict[str, Any]) -> Iterator[Delta]:
+    """A whole (non-streamed) interaction object."""
+    if _s(body.get("model")):
+        yield Delta(0, "model", body["model"])
+    if _s(body.get("role")):
+        yield Delta(0, "role", body["role"])
+    outputs = body.get("outputs")
+    for i, out in enumerate(outputs if isinstance(outputs, list) else ()):
+        if not isinstance(out, dict):
+            continue
+        otype = out.get("type")
+        if otype == "text" and _s(out.get("text")):
+            yield Delta(0, "text", out["text"])
+        elif otype == "function_call":
+            yield Delta(0, "tool", _args(out.get("arguments")), tool_index=i,
+                        tool_id=_s(out.get("id")), tool_name=_s(out.get("name")))
+        elif otype in ("thought", "thought_summary") and _s(out.get("text")):
+            yield Delta(0, "reasoning", out["text"])
+    if _s(body.get("status")):
+        yield Delta(0, "finish", body["status"])
+    u = usage_from(body.get("usage"))
+    if u:
+        yield Delta(0, "usage", u)

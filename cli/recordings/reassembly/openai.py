@@ -1,0 +1,144 @@
+"""OpenAI-compatible bodies: chat chunks and completions, completions (streamed
+or not), embeddings and model lists."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from recordings.reassembly.accumulate import Delta, usage_from
+
+
+def _str(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _index(v: Any, default: int) -> int:
+    return v if isinstance(v, int) and not isinstance(v, bool) else default
+
+
+def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
+    """Deltas of one ``ChatCompletionChunk`` (``__data__``), chunk number ``n``."""
+    model = _str(data.get("model"))
+    if model:
+        yield Delta(n, "model", model)
+    choices = data.get("choices")
+    for pos, choice in enumerate(choices if isinstance(choices, list) else ()):
+        if not isinstance(choice, dict):
+            continue
+        ci = _index(choice.get("index"), pos)
+        delta = choice.get("delta")
+        if isinstance(delta, dict):
+            role = _str(delta.get("role"))
+            if role:
+                yield Delta(n, "role", role, ci)
+            for key in ("reasoning_content", "reasoning"):
+                r = _str(delta.get(key))
+                if r:
+                    yield Delta(n, "reasoning", r, ci)
+                    break
+            content = _str(delta.get("content"))
+            if content:
+                yield Delta(n, "text", content, ci)
+            calls = delta.get("tool_calls")
+            for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
+                if not isinstance(call, dict):
+                    continue
+                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
+                yield Delta(
+                    n, "tool", _str(fn.get("arguments")) or "", ci,
+                    tool_index=_index(call.get("index"), tpos) if "index" in call else None,
+                    tool_id=_str(call.get("id")) or None,
+                    tool_name=_str(fn.get("name")) or None,
+                )
+            legacy = delta.get("function_call")
+            if isinstance(legacy, dict):
+                yield Delta(n, "tool", _str(legacy.get("arguments")) or "", ci, tool_index=0,
+                            tool_name=_str(legacy.get("name")) or None)
+        finish = _str(choice.get("finish_reason"))
+        if finish:
+            yield Delta(n, "finish", finish, ci)
+    usage = usage_from(data.get("usage"))
+    if usage:
+        yield Delta(n, "usage", usage)
+
+
+def chat_completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
+    """A whole (non-streamed) ``ChatCompletion`` as deltas."""
+    model = _str(data.get("model"))
+    if model:
+        yield Delta(n, "model", model)
+    choices = data.get("choices")
+    for pos, choice in enumerate(choices if isinstance(choices, list) else ()):
+        if not isinstance(choice, dict):
+            continue
+        ci = _index(choice.get("index"), pos)
+        msg = choice.get("message")
+        if isinstance(msg, dict):
+            role = _str(msg.get("role"))
+            if role:
+                yield Delta(n, "role", role, ci)
+            for key in ("reasoning_content", "reasoning"):
+                r = _str(msg.get(key))
+                if r:
+                    yield Delta(n, "reasoning", r, ci)
+                    break
+            content = msg.get("content")
+            if isinstance(content, str) and content:
+                yield Delta(n, "text", content, ci)
+            calls = msg.get("tool_calls")
+            for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
+                if not isinstance(call, dict):
+                    continue
+                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
+                yield Delta(n, "tool", _str(fn.get("arguments")) or "", ci, tool_index=tpos,
+                            tool_id=_str(call.get("id")) or None, tool_name=_str(fn.get("name")) or None)
+        finish = _str(choice.get("finish_reason"))
+        if finish:
+            yield Delta(n, "finish", finish, ci)
+    usage = usage_from(data.get("usage"))
+    if usage:
+        yield Delta(n, "usage", usage)
+
+
+def completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
+    """A ``Completion`` object (one chunk of a stream, or the whole answer)."""
+    model = _str(data.get("model"))
+    if model:
+        yield Delta(n, "model", model)
+    choices = data.get("choices")
+    for pos, choice in enumerate(choices if isinstance(choices, list) else ()):
+        if not isinstance(choice, dict):
+            continue
+        ci = _index(choice.get("index"), pos)
+        text = _str(choice.get("text"))
+        if text:
+            yield Delta(n, "text", text, ci)
+        finish = _str(choice.get("finish_reason"))
+        if finish:
+            yield Delta(n, "finish", finish, ci)
+    usage = usage_from(data.get("usage"))
+    if usage:
+        yield Delta(n, "usage", usage)
+
+
+def embeddings_shape(data: dict[str, Any]) -> tuple[int, int]:
+    """(count, dimensions) of a ``CreateEmbeddingResponse``; base64 vectors count 0 dimensions."""
+    items = data.get("data")
+    items = items if isinstance(items, list) else []
+    dims = 0
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("embedding"), list):
+            dims = len(item["embedding"])
+            break
+    return len(items), dims
+
+
+def model_ids(items: list[Any]) -> tuple[str, ...]:
+    out = []
+    for item in items:
+        data = item.get("__data__", item) if isinstance(item, dict) else None
+        if isinstance(data, dict):
+            ident = data.get("id") or data.get("model") or data.get("name")
+            if isinstance(ident, str):
+                out.append(ident)
+    return tuple(out)

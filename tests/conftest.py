@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from recordings.commands import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_recordings"
+BROKEN = SAMPLE / "broken"
+SHARED = ROOT.parent / "shared" / "corpora" / "llama-stack-sample"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/corpora/llama-stack-sample is absent (fresh clone without shared/)"
+)
+
+
+def sample_file(prefix: str) -> Path:
+    matches = [p for p in SAMPLE.rglob("*.json") if p.name.startswith(prefix) and "broken" not in p.parts]
+    assert len(matches) == 1, (prefix, matches)
+    return matches[0]
+
+
+def shared_file(prefix: str) -> Path:
+    matches = [p for p in SHARED.rglob("*.json") if p.name.startswith(prefix)]
+    assert len(matches) == 1, (prefix, matches)
+    return matches[0]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runner):
+    def _run(*args: str, input: str | None = None, env: dict | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+    return _run
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample corpus."""
+    dest = tmp_path / "sample"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+@pytest.fixture
+def shared_copy(tmp_path: Path) -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared/corpora/llama-stack-sample is absent")
+    dest = tmp_path / "shared"
+    shutil.copytree(SHARED, dest)
+    for p in dest.rglob("*"):
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+    return dest

@@ -1,0 +1,85 @@
+"""Property tests: reassembly of any split, byte-exact canonical JSON."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recordings.jsonbytes import canonical_bytes
+from recordings.reassembly import reassemble
+
+CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
+
+
+def splits(text: str):
+    """A strategy for any split of ``text`` into consecutive pieces."""
+    return st.lists(st.integers(min_value=0, max_value=len(text)), max_size=12).map(
+        lambda cuts: [text[a:b] for a, b in zip([0, *sorted(cuts)], [*sorted(cuts), len(text)])]
+    )
+
+
+def _chunk(delta: dict, finish=None) -> dict:
+    return {"__type__": CHUNK, "__data__": {"id": "rec-x", "object": "chat.completion.chunk", "created": 0,
+            "model": "m", "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}}
+
+
+@st.composite
+def answers_and_streams(draw):
+    text = draw(st.text(max_size=60))
+    args_obj = draw(st.dictionaries(st.text(max_size=8), st.one_of(st.integers(), st.text(max_size=10)), max_size=4))
+    args = json.dumps(args_obj)
+    text_pieces = draw(splits(text))
+    arg_pieces = draw(splits(args))
+    chunks = [_chunk({"role": "assistant", "content": ""})]
+    chunks += [_chunk({"content": p}) for p in text_pieces]
+    chunks.append(_chunk({"tool_calls": [{"index": 0, "id": "call_1", "type": "function",
+                                           "function": {"name": "f", "arguments": ""}}]}))
+    chunks += [_chunk({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in arg_pieces]
+    chunks.append(_chunk({}, finish="tool_calls"))
+    return text, args, chunks
+
+
+@given(answers_and_streams())
+@settings(max_examples=150, deadline=None)
+def test_any_split_of_text_and_tool_arguments_reassembles_exactly(case):
+    text, args, chunks = case
+    a = reassemble({"response": {"body": chunks, "is_streaming": True}})
+    c = a.choices[0]
+    assert c.text == text
+    assert len(c.tool_calls) == 1 and c.tool_calls[0].arguments == args
+    assert c.finish_reason == "tool_calls"
+
+
+@given(st.text(max_size=40), st.text(max_size=40), st.data())
+@settings(max_examples=100, deadline=None)
+def test_any_split_of_an_anthropic_stream_reassembles_exactly(text, partial_json, data):
+    lines = ['event: message_start', 'data: {"type":"message_start","message":{"role":"assistant","model":"m"}}', ""]
+    lines += ["event: content_block_start",
+              'data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}', ""]
+    for p in data.draw(splits(text)):
+        lines += ["event: content_block_delta", "data: " + json.dumps(
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}}), ""]
+    lines += ["event: content_block_start", 'data: {"type":"content_block_start","index":1,"content_block":'
+              '{"type":"tool_use","id":"t1","name":"f","input":{}}}', ""]
+    for p in data.draw(splits(partial_json)):
+        lines += ["event: content_block_delta", "data: " + json.dumps(
+            {"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}}), ""]
+    a = reassemble({"response": {"body": lines, "is_streaming": True}})
+    assert a.text == text
+    assert a.choices[0].tool_calls[0].arguments == partial_json
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=25,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), json_values, max_size=5))
+@settings(max_examples=300, deadline=None)
+def test_canonical_bytes_equal_json_dumps_indent_2(obj):
+    assert canonical_bytes(obj) == (json.dumps(obj, indent=2) + "\n").encode("ascii")
