@@ -10,6 +10,7 @@ many files and never raises for a bad one.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -106,7 +107,12 @@ def request_kind(request: dict[str, Any]) -> Kind | None:
 
 def suite_of(path: str) -> str:
     """The suite a recording lives in, from its location."""
-    parent = os.path.dirname(os.path.abspath(path))
+    return _suite_of_folder(os.path.dirname(path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suite_of_folder(folder: str) -> str:
+    parent = os.path.abspath(folder)
     name = os.path.basename(parent)
     if name == "responses" and os.path.basename(os.path.dirname(parent)) == "recordings":
         return "legacy"
@@ -270,8 +276,19 @@ def load_one(path: str) -> Loaded | Problem:
         return Problem(path, f"unreadable ({type(exc).__name__}: {exc})")
 
 
+def scan_one(path: str) -> Recording | Problem:
+    """Cheap fields of one file, or the Problem that stops it (the parsed document is dropped)."""
+    item = load_one(path)
+    return item.recording if isinstance(item, Loaded) else item
+
+
 def scan(files: Iterable[str]) -> Iterator[Recording | Problem]:
-    """Cheap fields of many files; a bad file yields a Problem and the scan goes on."""
-    for path in files:
-        item = load_one(path)
-        yield item.recording if isinstance(item, Loaded) else item
+    """Cheap fields of many files, in order; a bad file yields a Problem and the scan goes on.
+
+    Parsed documents are dropped at once, so memory stays flat. Large inputs are
+    parsed on all cores (see :mod:`recordings.parallel`); the cyclic garbage
+    collector is paused while parsing, since JSON makes no cycles.
+    """
+    from recordings.parallel import ordered_map
+
+    yield from ordered_map(scan_one, list(files))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 # (substring of the host, provider), checked in order
@@ -38,6 +39,11 @@ def provider_for_url(url: str | None, metadata: object = None) -> str | None:
             return named
     if not isinstance(url, str) or not url:
         return None
+    return _provider_for_url(url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _provider_for_url(url: str) -> str | None:
     try:
         parts = urlsplit(url)
         port = parts.port

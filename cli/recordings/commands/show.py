@@ -9,14 +9,6 @@ import typer
 
 from recordings.commands import app
 from recordings.commands.common import EXIT_FINDINGS, EXIT_USAGE, Format
-from recordings.conversation import conversation
-from recordings.errors import LoadError, LookupFailed
-from recordings.loader import load
-from recordings.lookup import MIN_PREFIX, resolve
-from recordings.output.jsonout import write_json
-from recordings.output.showing import render_answer, render_conversation, render_metadata, render_timeline
-from recordings.output.terminal import Printer
-from recordings.reassembly import reassemble, timeline
 
 
 @app.command("show")
@@ -28,6 +20,15 @@ def show_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show one recording: metadata, the request as a conversation, and the reassembled answer."""
+    from recordings.conversation import conversation
+    from recordings.errors import LoadError, LookupFailed
+    from recordings.loader import load
+    from recordings.lookup import MIN_PREFIX, resolve
+    from recordings.output.jsonout import write_json
+    from recordings.output.showing import render_answer, render_conversation, render_metadata, render_timeline
+    from recordings.output.terminal import Printer
+    from recordings.reassembly import reassemble, timeline
+
     try:
         path = resolve(ref, root)
     except LookupFailed as exc:

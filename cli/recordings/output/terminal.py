@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:  # rich is imported only when color is wanted: piped runs start faster
+    from rich.console import Console
 
 
 def wants_color(stream: IO[str]) -> bool:
@@ -24,7 +24,9 @@ def wants_color(stream: IO[str]) -> bool:
         return False
 
 
-def make_console(stream: IO[str]) -> Console:
+def make_console(stream: IO[str]) -> "Console":
+    from rich.console import Console
+
     color = wants_color(stream)
     return Console(
         file=stream,
@@ -47,6 +49,8 @@ class Printer:
 
     def line(self, text: str = "", style: str | None = None) -> None:
         if self.console is not None:
+            from rich.text import Text
+
             self.console.print(Text(text, style=style or ""), soft_wrap=True)
         else:
             self.stream.write(text + "\n")
@@ -54,6 +58,8 @@ class Printer:
     def parts(self, *pieces: tuple[str, str | None]) -> None:
         """One line made of (text, style) pieces."""
         if self.console is not None:
+            from rich.text import Text
+
             t = Text()
             for text, style in pieces:
                 t.append(text, style=style or "")

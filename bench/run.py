@@ -1,0 +1,79 @@
+"""Time recordings commands against a bare read-and-orjson-parse of the same files.
+
+    python bench/run.py CORPUS [--repeat 3] [--only ls,validate]
+
+Each measurement is a fresh process (interpreter start-up included on both
+sides); the best wall time of --repeat runs and the peak RSS of that process
+(os.wait4) are reported. The baseline reads and parses every *.json under
+CORPUS/**/recordings with orjson and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+BASELINE = r"""
+import os, sys, orjson
+n = 0
+for dirpath, dirnames, filenames in os.walk(sys.argv[1]):
+    if os.path.basename(dirpath) != "recordings":
+        continue
+    for name in filenames:
+        if name.endswith(".json"):
+            with open(os.path.join(dirpath, name), "rb") as fh:
+                orjson.loads(fh.read())
+            n += 1
+print(n, file=sys.stderr)
+"""
+
+
+# Users' Pythons cache bytecode; a sandbox that sets PYTHONDONTWRITEBYTECODE would
+# make every run recompile the package, which no user pays. A warm-up run writes it.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def measure(argv: list[str], repeat: int) -> tuple[float, float, int]:
+    best, peak, code = float("inf"), 0.0, 0
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)  # warm-up
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - t0
+        code = os.waitstatus_to_exitcode(status)
+        if elapsed < best:
+            best = elapsed
+        peak = max(peak, usage.ru_maxrss / 1024)  # KiB -> MiB
+    return best, peak, code
+
+
+COMMANDS = {
+    "ls": ["ls", "{corpus}"],
+    "validate": ["validate", "{corpus}"],
+    "normalize --check": ["normalize", "--check", "{corpus}"],
+    "prune --dry-run": ["prune", "--dry-run", "--root", "{corpus}", "{corpus}"],
+    "stats": ["stats", "{corpus}"],
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", default=",".join(COMMANDS))
+    args = ap.parse_args()
+    wanted = [c.strip() for c in args.only.split(",") if c.strip()]
+    base_t, base_m, _ = measure([sys.executable, "-c", BASELINE, args.corpus], args.repeat)
+    print(f"{'baseline read+orjson':<22} {base_t:7.3f} s  {base_m:6.1f} MiB")
+    for name in wanted:
+        argv = [sys.executable, "-m", "recordings"] + [a.format(corpus=args.corpus) for a in COMMANDS[name]]
+        t, m, code = measure(argv, args.repeat)
+        print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / base_t:5.2f}x  exit {code}")
+
+
+if __name__ == "__main__":
+    main()
