@@ -29,7 +29,10 @@ TEMP_PREFIX = ".recordings-tmp-"
 _FLOAT_TO_RESPELL = re.compile(
     rb"(?:^|(?<= ))(-?(?:0\.0000[0-9]+|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+))(?=,?\n)", re.M
 )
-_EXPONENT_HINT = re.compile(rb"[0-9][eE]")
+# Cheap test for "some float may need respelling": an exponent at the end of a
+# line (orjson writes 1e16, 1.5e-7) or a decimal with four leading zeros. Both
+# start with a literal, which the regex engine finds fast.
+_EXPONENT_HINT = re.compile(rb"e-?[0-9]+,?\n")
 _NON_ASCII = re.compile("[\x7f-\U0010ffff]")
 
 

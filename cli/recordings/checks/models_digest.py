@@ -1,0 +1,43 @@
+"""models-digest: the digest in a models-… name matches the model ids in its body."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from recordings.checks import FileContext, Finding
+from recordings.checks.name import MODELS, stem
+from recordings.hashing import models_digest
+from recordings.reassembly.ollama import ollama_model_names
+from recordings.reassembly.openai import model_ids
+
+ID = "models-digest"
+SEVERITY = "warning"
+SUMMARY = "the digest in a models-<hash>-<digest> name matches the model ids in the body"
+
+
+def body_model_ids(body: object, endpoint: object) -> tuple[str, ...] | None:
+    if isinstance(body, list):
+        return model_ids(body)
+    if isinstance(body, dict):
+        data = body.get("__data__", body)
+        if isinstance(data, dict) and "models" in data:
+            return ollama_model_names(data)
+    return None
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    s = stem(ctx.path)
+    if not MODELS.match(s):
+        return
+    response = ctx.doc.get("response")
+    body = response.get("body") if isinstance(response, dict) else None
+    request = ctx.doc.get("request") if isinstance(ctx.doc.get("request"), dict) else {}
+    ids = body_model_ids(body, request.get("endpoint"))
+    if ids is None:
+        yield ctx.finding((ID, SEVERITY), "models-… file without a model list in its body", "response.body")
+        return
+    digest = models_digest(ids)
+    have = s.rsplit("-", 1)[1]
+    if digest != have:
+        yield ctx.finding((ID, SEVERITY), f"name digest {have} does not match the {len(set(ids))} model ids "
+                                     f"in the body (digest {digest})", "response.body")

@@ -1,0 +1,36 @@
+"""name: a 64-hex request hash, or models-<hash>-<digest8>; legacy 12-hex names warn."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterator
+
+from recordings.checks import FileContext, Finding
+
+ID = "name"
+SEVERITY = "error"
+SUMMARY = "a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names warn"
+
+FULL = re.compile(r"^[0-9a-f]{64}$")
+MODELS = re.compile(r"^models-[0-9a-f]{64}-[0-9a-f]{8}$")
+LEGACY = re.compile(r"^[0-9a-f]{12}$")
+
+
+def stem(path: str) -> str:
+    name = os.path.basename(path)
+    return name[:-5] if name.endswith(".json") else name
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    s = stem(ctx.path)
+    if not ctx.path.endswith(".json"):
+        yield ctx.finding((ID, SEVERITY), "a recording file name ends in .json")
+    elif FULL.match(s) or MODELS.match(s):
+        return
+    elif LEGACY.match(s):
+        yield Finding(ctx.path, ID, "warning",
+                      "legacy 12-hex name: the current recorder names files by the full 64-hex hash "
+                      "(`recordings normalize --rehash` renames it)")
+    else:
+        yield ctx.finding((ID, SEVERITY), f"{s!r} is not a request hash: replay never looks a recording up by this name")

@@ -1,0 +1,33 @@
+"""normalized: response ids, created and Ollama timings are in the recorder's normalized form."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from recordings.checks import FileContext, Finding
+from recordings.checks.name import stem
+from recordings.normalization import hash_of_name, normalize_document, normalized_id
+
+ID = "normalized"
+SEVERITY = "warning"
+SUMMARY = "response ids are rec-<hash12>, created is 0, Ollama timestamps and durations are zeroed"
+
+_WHAT = {
+    "id": "ids",
+    "created": "created timestamps",
+    "created_at": "Ollama created_at timestamps",
+    "durations": "Ollama durations",
+    "mapping": "a non-empty id_normalization_mapping",
+}
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    if ctx.recording is None:
+        return
+    h = hash_of_name(stem(ctx.path))
+    changes = normalize_document(ctx.doc, h, apply=False)
+    for name, count in changes.counts.items():
+        what = _WHAT.get(name, name)
+        detail = f" (expected {normalized_id(h)})" if name == "id" else ""
+        yield ctx.finding((ID, SEVERITY), f"{count} response {what} not normalized{detail}; "
+                                     "`recordings normalize` fixes it", changes.examples[name])

@@ -1,0 +1,43 @@
+"""hash: the request hash recomputed with the format's rules equals the file name."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from recordings.checks import FileContext, Finding
+from recordings.checks.name import FULL, LEGACY, MODELS, stem
+from recordings.hashing import request_hash
+from recordings.model import Kind
+from recordings.normalization import hash_of_name
+
+ID = "hash"
+SEVERITY = "warning"
+SUMMARY = "the request hash recomputed with the recorder's rules equals the file name"
+
+
+def computed_hash(ctx: FileContext) -> str | None:
+    """The request hash of this file (None for file processors, which have no hash rule)."""
+    def compute() -> str | None:
+        r = ctx.recording
+        if r is None or r.kind is Kind.FILE_PROCESSOR:
+            return None
+        try:
+            return request_hash(r.kind, ctx.doc["request"], r.test_id)
+        except (TypeError, ValueError, RecursionError):
+            return None
+    return ctx.cached("hash", compute)
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    s = stem(ctx.path)
+    if not (FULL.match(s) or MODELS.match(s) or LEGACY.match(s)):
+        return  # the name rule reports it
+    h = computed_hash(ctx)
+    if h is None:
+        return
+    have = hash_of_name(s)
+    if (LEGACY.match(s) and h[:12] == have) or h == have:
+        return
+    yield ctx.finding((ID, SEVERITY), f"replay will not find this recording: its request hashes to {h[:12]}…, "
+                                 f"not {have[:12]}… (recorded under older rules or renamed; "
+                                 "`recordings normalize --rehash` renames it)")

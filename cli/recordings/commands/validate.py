@@ -1,0 +1,66 @@
+"""``recordings validate``: run the named rules over every recording."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from recordings.commands import app
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, find, note
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _rule_ids(values: Optional[List[str]], known: set[str], option: str) -> set[str] | None:
+    if not values:
+        return None
+    ids = {v.strip() for value in values for v in value.split(",") if v.strip()}
+    unknown = ids - known
+    if unknown:
+        raise typer.BadParameter(f"unknown rule id(s): {', '.join(sorted(unknown))}; "
+                                 f"rules are {', '.join(sorted(known))}", param_hint=option)
+    return ids
+
+
+@app.command("validate")
+def validate_command(
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated or repeated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids."),
+    strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
+    fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),
+    config_file: Optional[str] = typer.Option(None, "--config", help="pyproject.toml to read [tool.recordings] from "
+                                                                      "(default: the nearest one up from here)."),
+) -> None:
+    """Check every recording against the rules (see the README's table); exit 1 on errors."""
+    from recordings.checks import RULES
+    from recordings.config import ConfigError, load_config
+    from recordings.output.findings import REPORTERS
+    from recordings.validate import validate
+
+    known = set(RULES)
+    selected = _rule_ids(select, known, "--select")
+    ignored = _rule_ids(ignore, known, "--ignore")
+    try:
+        config = load_config(known, path=config_file)
+    except ConfigError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
+    found = find(paths)
+    report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems)
+    REPORTERS[fmt.value](report.findings, sys.stdout)
+    failing = report.errors + (report.warnings if strict else 0)
+    files = report.files + len(found.problems)
+    if report.findings:
+        note(f"{report.errors} error{'s' if report.errors != 1 else ''}, {report.warnings} "
+             f"warning{'s' if report.warnings != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+    else:
+        note(f"{files} file{'s' if files != 1 else ''} checked: no findings")
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

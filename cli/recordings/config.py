@@ -1,0 +1,131 @@
+"""The ``[tool.recordings]`` table of a project's pyproject.toml.
+
+::
+
+    [tool.recordings]
+    ignore = ["name"]                  # rule ids never reported
+    severity = { bytes = "error" }     # rule id -> error | warning
+
+    [[tool.recordings.overrides]]      # per path glob, relative to pyproject.toml
+    paths = ["tests/integration/legacy/**"]
+    ignore = ["hash"]
+    severity = { normalized = "error" }
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any
+
+from recordings.errors import RecordingsError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SEVERITIES = ("error", "warning")
+
+
+class ConfigError(RecordingsError):
+    pass
+
+
+@dataclass(frozen=True)
+class Override:
+    paths: tuple[str, ...]
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: str | None = None
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+    overrides: tuple[Override, ...] = ()
+
+    def _matching(self, path: str) -> list[Override]:
+        if not self.overrides:
+            return []
+        rel = os.path.relpath(os.path.abspath(path), self.root or os.getcwd()).replace(os.sep, "/")
+        return [o for o in self.overrides if any(fnmatchcase(rel, g) for g in o.paths)]
+
+    def resolve(self, path: str, rule: str, severity: str) -> str | None:
+        """The severity of ``rule`` for ``path``, or None when it is ignored there."""
+        if rule in self.ignore:
+            return None
+        severity = self.severity.get(rule, severity)
+        for o in self._matching(path):
+            if rule in o.ignore:
+                return None
+            severity = o.severity.get(rule, severity)
+        return severity
+
+
+def _severities(value: Any, where: str, known: set[str]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: severity must be a table of rule = \"error\" | \"warning\"")
+    for rule, sev in value.items():
+        if rule not in known:
+            raise ConfigError(f"{where}: unknown rule {rule!r}")
+        if sev not in SEVERITIES:
+            raise ConfigError(f"{where}: severity of {rule!r} must be \"error\" or \"warning\"")
+    return dict(value)
+
+
+def _ids(value: Any, where: str, known: set[str]) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: ignore must be a list of rule ids")
+    for v in value:
+        if v not in known:
+            raise ConfigError(f"{where}: unknown rule {v!r}")
+    return frozenset(value)
+
+
+def find_pyproject(start: str) -> str | None:
+    d = os.path.abspath(start)
+    while True:
+        candidate = os.path.join(d, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def load_config(known_rules: set[str], start: str = ".", path: str | None = None) -> Config:
+    path = path or find_pyproject(start)
+    if path is None:
+        return Config()
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    table = data.get("tool", {}).get("recordings")
+    if table is None:
+        return Config(root=os.path.dirname(path))
+    where = f"{path} [tool.recordings]"
+    overrides = []
+    for i, o in enumerate(table.get("overrides") or []):
+        w = f"{where} overrides[{i}]"
+        paths = o.get("paths")
+        if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
+            raise ConfigError(f"{w}: paths must be a non-empty list of globs")
+        overrides.append(Override(tuple(paths), _ids(o.get("ignore"), w, known_rules),
+                                  _severities(o.get("severity"), w, known_rules)))
+    return Config(
+        root=os.path.dirname(os.path.abspath(path)),
+        ignore=_ids(table.get("ignore"), where, known_rules),
+        severity=_severities(table.get("severity"), where, known_rules),
+        overrides=tuple(overrides),
+    )

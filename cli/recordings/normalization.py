@@ -1,0 +1,171 @@
+"""The recorder's normalization of volatile response fields (see the format reference).
+
+For every serialized response object (each chunk of a stream):
+
+* ``id`` becomes ``rec-`` + the first 12 hex of the request hash, unless ``object == "model"``;
+* ``created`` becomes ``0``, again not for model objects;
+* Ollama ``created_at`` becomes ``1970-01-01T00:00:00.000000Z``;
+* Ollama ``total_duration``, ``load_duration``, ``prompt_eval_duration``,
+  ``eval_duration`` become ``0`` where not null.
+
+A non-empty ``id_normalization_mapping`` is folded in: each original id is
+replaced by its normalized id throughout the response, and the mapping emptied.
+The request is never touched: that would change the hash.
+
+``--extended`` also replaces the volatile fields the recorder leaves in plain
+dict bodies (Gemini ``response_id``, ``create_time``, the ``Date`` header;
+Anthropic ``msg_…`` ids) with deterministic placeholders derived from the hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+EPOCH = "1970-01-01T00:00:00.000000Z"
+DURATIONS = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")
+EXTENDED_DATE = "Thu, 01 Jan 1970 00:00:00 GMT"
+EXTENDED_TIME = "1970-01-01T00:00:00Z"
+
+
+def hash_of_name(stem: str) -> str:
+    """The request-hash part of a file stem (``models-<hash>-<digest>`` → ``<hash>``)."""
+    if stem.startswith("models-"):
+        parts = stem.split("-")
+        if len(parts) >= 3:
+            return parts[1]
+    return stem
+
+
+def normalized_id(request_hash: str) -> str:
+    return f"rec-{request_hash[:12]}"
+
+
+@dataclass
+class Changes:
+    """What normalization changed (or would change), counted per field."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: dict[str, str] = field(default_factory=dict)  # field -> first JSON path
+
+    def add(self, name: str, path: str) -> None:
+        self.counts[name] += 1
+        self.examples.setdefault(name, path)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+
+def _normalize_data(data: dict[str, Any], rid: str, path: str, changes: Changes, apply: bool) -> None:
+    is_model = data.get("object") == "model"
+    if "id" in data and not is_model and data["id"] != rid:
+        changes.add("id", f"{path}.id")
+        if apply:
+            data["id"] = rid
+    if "created" in data and not is_model and data["created"] != 0:
+        changes.add("created", f"{path}.created")
+        if apply:
+            data["created"] = 0
+    if "created_at" in data and data["created_at"] != EPOCH:
+        changes.add("created_at", f"{path}.created_at")
+        if apply:
+            data["created_at"] = EPOCH
+    for key in DURATIONS:
+        if key in data and data[key] is not None and data[key] != 0:
+            changes.add("durations", f"{path}.{key}")
+            if apply:
+                data[key] = 0
+
+
+def _placeholder(request_hash: str, what: str) -> str:
+    return f"rec-{request_hash[:12]}-{what}"
+
+
+def _extended_dict(obj: dict[str, Any], request_hash: str, path: str, changes: Changes, apply: bool) -> None:
+    """Gemini plain-dict bodies: response_id, create_time, sdk_http_response Date header."""
+    if "response_id" in obj and obj["response_id"] != _placeholder(request_hash, "response"):
+        changes.add("response_id", f"{path}.response_id")
+        if apply:
+            obj["response_id"] = _placeholder(request_hash, "response")
+    if "create_time" in obj and obj["create_time"] != EXTENDED_TIME:
+        changes.add("create_time", f"{path}.create_time")
+        if apply:
+            obj["create_time"] = EXTENDED_TIME
+    sdk = obj.get("sdk_http_response")
+    headers = sdk.get("headers") if isinstance(sdk, dict) else None
+    if isinstance(headers, dict):
+        for key in list(headers):
+            if key.lower() == "date" and headers[key] != EXTENDED_DATE:
+                changes.add("date", f"{path}.sdk_http_response.headers.{key}")
+                if apply:
+                    headers[key] = EXTENDED_DATE
+    if isinstance(obj.get("request_id"), str) and obj["request_id"] != _placeholder(request_hash, "request"):
+        changes.add("request_id", f"{path}.request_id")
+        if apply:
+            obj["request_id"] = _placeholder(request_hash, "request")
+    if obj.get("type") == "message" and isinstance(obj.get("id"), str) and obj["id"].startswith("msg_"):
+        want = "msg_" + hashlib.sha256(request_hash.encode()).hexdigest()[:24]
+        if obj["id"] != want:
+            changes.add("message_id", f"{path}.id")
+            if apply:
+                obj["id"] = want
+
+
+def _extended_sse(lines: list[Any], request_hash: str, changes: Changes, apply: bool) -> None:
+    """Anthropic SSE streams: the ``msg_…`` id in ``message_start``."""
+    import re
+
+    want = "msg_" + hashlib.sha256(request_hash.encode()).hexdigest()[:24]
+    pattern = re.compile(r'"id":"(msg_[A-Za-z0-9]+)"')
+    for i, line in enumerate(lines):
+        if isinstance(line, str) and line.startswith("data:") and '"message_start"' in line:
+            m = pattern.search(line)
+            if m and m.group(1) != want:
+                changes.add("message_id", f"response.body[{i}]")
+                if apply:
+                    lines[i] = line[: m.start(1)] + want + line[m.end(1):]
+
+
+def _replace_in(value: Any, mapping: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for normalized, original in mapping.items():
+            if original and original in value:
+                value = value.replace(original, normalized)
+        return value
+    if isinstance(value, list):
+        return [_replace_in(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {_replace_in(k, mapping): _replace_in(v, mapping) for k, v in value.items()}
+    return value
+
+
+def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool = False,
+                       apply: bool = True) -> Changes:
+    """Normalize ``doc`` in place (or only count, with ``apply=False``)."""
+    changes = Changes()
+    response = doc.get("response")
+    if not isinstance(response, dict):
+        return changes
+    mapping = doc.get("id_normalization_mapping")
+    if isinstance(mapping, dict) and mapping:
+        clean = {k: v for k, v in mapping.items() if isinstance(k, str) and isinstance(v, str)}
+        changes.add("mapping", "id_normalization_mapping")
+        if apply:
+            doc["response"] = response = _replace_in(response, clean)
+            doc["id_normalization_mapping"] = {}
+    rid = normalized_id(request_hash)
+    body = response.get("body")
+    items = body if isinstance(body, list) else [body]
+    for i, item in enumerate(items):
+        path = f"response.body[{i}]" if isinstance(body, list) else "response.body"
+        if isinstance(item, dict):
+            data = item.get("__data__")
+            if "__type__" in item and isinstance(data, dict):
+                _normalize_data(data, rid, path + ".__data__", changes, apply)
+            elif extended:
+                _extended_dict(item, request_hash, path, changes, apply)
+    if extended and isinstance(body, list) and body and isinstance(body[0], str):
+        _extended_sse(body, request_hash, changes, apply)
+    return changes

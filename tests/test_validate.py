@@ -1,0 +1,327 @@
+"""``recordings validate``: one positive and one negative case per rule, reporters, config, pre-commit."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from recordings.checks import RULES, Finding
+from recordings.jsonbytes import canonical_bytes
+from recordings.output.findings import report_github, report_json, report_text
+from recordings.validate import check_file
+from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_file
+
+GOOD = "b77e97369d3f"  # streamed chat with tool calls: clean under every rule
+
+
+def rules_of(path: Path) -> list[tuple[str, str]]:
+    findings, _ = check_file(str(path))
+    return [(f.rule, f.severity) for f in findings]
+
+
+def messages(path: Path, rule: str) -> list[str]:
+    findings, _ = check_file(str(path))
+    return [f.message for f in findings if f.rule == rule]
+
+
+def copy_to(tmp_path: Path, prefix: str, suite: str = "inference") -> Path:
+    """A copy of a sample recording in <tmp>/tests/integration/<suite>/recordings/."""
+    src = sample_file(prefix)
+    dest = tmp_path / "tests" / "integration" / suite / "recordings" / src.name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src, dest)
+    return dest
+
+
+def rewrite(path: Path, mutate) -> Path:
+    doc = json.loads(path.read_bytes())
+    mutate(doc)
+    path.write_bytes(canonical_bytes(doc))
+    return path
+
+
+def test_every_sample_recording_is_clean_but_the_legacy_one():
+    for path in SAMPLE.rglob("*.json"):
+        if "broken" in path.parts:
+            continue
+        found = rules_of(path)
+        if "/recordings/responses/" in str(path):
+            assert found == [("test-id", "warning")]
+        else:
+            assert found == [], (path, found)
+
+
+def test_syntax(tmp_path):
+    assert rules_of(BROKEN / "truncated.json") == [("syntax", "error")]
+    assert messages(BROKEN / "not-utf8.json", "syntax") == ["not UTF-8 (invalid byte at offset 16)"]
+
+
+def test_schema(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    rewrite(p, lambda d: d["response"].__setitem__("body", {"__type__": "x.Y", "__data__": {}}))
+    assert messages(p, "schema") == ["is_streaming is true but body is not a list of chunks"]
+    p2 = copy_to(tmp_path, "4261c579f5f0")
+    rewrite(p2, lambda d: d["response"].pop("exception_message"))
+    assert messages(p2, "schema") == ["exception recording lacks an exception_message string"]
+    p3 = copy_to(tmp_path, "cfe08c6d0c8f")
+    rewrite(p3, lambda d: d["response"]["body"][2].__setitem__("__data__", "oops"))
+    assert messages(p3, "schema") == ["__data__ must be an object"]
+    assert rules_of(BROKEN / "wrong-shape.json") == [("schema", "error")]
+
+
+def test_test_id(tmp_path):
+    p = copy_to(tmp_path, GOOD, suite="agents")  # test file lives in inference/
+    assert messages(p, "test-id") == [
+        "replay looks for this recording in tests/integration/inference/recordings/ (or the shared fallback "
+        "tests/integration/common/recordings/), never where it sits"]
+    shared = copy_to(tmp_path, GOOD, suite="common")
+    assert messages(shared, "test-id") == []
+    bad = copy_to(tmp_path, "e8791d493902")
+    rewrite(bad, lambda d: d.__setitem__("test_id", "tests/integration/inference/test_completion.py"))
+    assert messages(bad, "test-id") == ["malformed test_id 'tests/integration/inference/test_completion.py': "
+                                        "no '::' between file and test"]
+
+
+def test_name(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    renamed = p.with_name("my-recording.json")
+    p.rename(renamed)
+    assert messages(renamed, "name") == ["'my-recording' is not a request hash: replay never looks a recording up "
+                                         "by this name"]
+    short = p.with_name(p.name[:12] + ".json")
+    renamed.rename(short)
+    assert ("name", "warning") in rules_of(short)
+
+
+def test_hash(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    assert messages(p, "hash") == []
+    rewrite(p, lambda d: d["request"]["body"].__setitem__("temperature", 0.5))
+    (msg,) = messages(p, "hash")
+    assert msg.startswith("replay will not find this recording: its request hashes to ")
+    assert msg.endswith(", not b77e97369d3f… (recorded under older rules or renamed; "
+                        "`recordings normalize --rehash` renames it)")
+
+
+def test_models_digest(tmp_path):
+    p = copy_to(tmp_path, "models-64a2277c90f0", suite="common")
+    assert messages(p, "models-digest") == []
+    rewrite(p, lambda d: d["response"]["body"].pop())
+    assert messages(p, "models-digest") == [
+        "name digest a073edf8 does not match the 2 model ids in the body (digest "
+        + hashlib.sha256(b"gpt-4o|gpt-4o-mini").hexdigest()[:8] + ")"]
+
+
+def test_normalized(tmp_path):
+    p = copy_to(tmp_path, "cfe08c6d0c8f")
+    assert messages(p, "normalized") == []
+
+    def stale(d):
+        for chunk in d["response"]["body"]:
+            chunk["__data__"]["id"] = "chatcmpl-123"
+        d["response"]["body"][0]["__data__"]["created"] = 1764000000
+
+    rewrite(p, stale)
+    assert messages(p, "normalized") == [
+        "10 response ids not normalized (expected rec-cfe08c6d0c8f); `recordings normalize` fixes it",
+        "1 response created timestamps not normalized; `recordings normalize` fixes it"]
+
+
+def test_bytes(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    assert messages(p, "bytes") == []
+    doc = json.loads(p.read_bytes())
+    p.write_text(json.dumps(doc, indent=4) + "\n")
+    assert messages(p, "bytes") == ["not in canonical form (first difference on line 2); "
+                                    "`recordings normalize` rewrites it"]
+
+
+def test_stream(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    assert messages(p, "stream") == []
+
+    def broken(d):
+        body = d["response"]["body"]
+        body[7]["__data__"]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = 'ris"'  # bad JSON
+        body[-2]["__data__"]["choices"][0]["finish_reason"] = None
+        body[3]["__data__"]["id"] = "rec-other"
+
+    rewrite(p, broken)
+    assert messages(p, "stream") == [
+        "chunks of one stream carry 2 different ids",
+        "stream has no finish reason (cut short?)",
+        "arguments of tool call get_weather do not reassemble into valid JSON: '{\"ciris\"ris\"}'"]
+    cut = copy_to(tmp_path, "a125969ad20b")  # no finish reason, but an exception ended it
+    assert messages(cut, "stream") == []
+
+
+def test_secrets(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    assert messages(p, "secrets") == []
+    key = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"
+
+    def leak(d):
+        d["request"]["headers"]["Authorization"] = "Bearer " + key
+        d["request"]["url"] += "?api_key=abc123"
+        d["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = "AKIAIOSFODNN7EXAMPLE"
+
+    rewrite(p, leak)
+    assert messages(p, "secrets") == [
+        "OpenAI-style API key in the file (sk-pro…)",
+        "AWS access key id in the file (AKIAIO…)",
+        "bearer token in the file (Bearer…)",
+        "credential header 'Authorization' is recorded (Bearer…)",
+        "key-bearing query string in the url (?api_k…)",
+    ]
+
+
+def test_secrets_ignores_words_and_placeholders(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    rewrite(p, lambda d: d["request"]["body"]["messages"].append(
+        {"role": "user", "content": "the task-sk-list and a risk-assessment; Authorization header"}))
+    assert messages(p, "secrets") == []
+
+
+@needs_shared
+def test_shared_sample_has_zero_errors_and_each_warning_is_a_true_finding(run):
+    r = run("validate", SHARED, "--format", "json")
+    assert r.exit_code == 0, r.stdout
+    findings = json.loads(r.stdout)
+    assert [f for f in findings if f["severity"] == "error"] == []
+    got = sorted((os.path.basename(f["file"])[:12], f["rule"]) for f in findings)
+    assert got == sorted([
+        # the legacy 12-hex name (the format reference names it as a known oddity)
+        ("5cc7605f9950", "name"), ("5cc7605f9950", "hash"),
+        # the two files whose response ids belong to another hash (renamed without re-normalizing)
+        ("da6ec32ed8fb", "normalized"), ("632ce0140a65", "normalized"),
+        ("da6ec32ed8fb", "hash"), ("632ce0140a65", "hash"),
+        # recorded before the file-search normalization of tool results: their requests hash differently now
+        ("34e831b4f3ad", "hash"), ("e4300056563a", "hash"), ("eb7ca0d19181", "hash"),
+    ])
+    assert all(f["severity"] == "warning" for f in findings)
+
+
+def test_duplicate(tmp_path, run):
+    a = copy_to(tmp_path, GOOD)
+    b = a.with_name("f" * 64 + ".json")
+    shutil.copy(a, b)
+    r = run("validate", tmp_path, "--select", "duplicate", "--format", "json")
+    found = json.loads(r.stdout)
+    assert [(os.path.basename(f["file"])[:4], f["rule"]) for f in found] == [("b77e", "duplicate"), ("ffff", "duplicate")]
+    assert found[0]["message"] == f"same request for the same test as {b}"
+
+
+def test_select_ignore_strict_and_exit_codes(run):
+    legacy = next(p for p in SAMPLE.rglob("*.json") if "/recordings/responses/" in str(p))
+    assert run("validate", legacy).exit_code == 0  # a warning only
+    assert run("validate", legacy, "--strict").exit_code == 1
+    assert run("validate", legacy, "--strict", "--ignore", "test-id").exit_code == 0
+    assert run("validate", BROKEN / "empty.json", "--select", "hash").exit_code == 0
+    assert run("validate", SAMPLE, "--select", "nope").exit_code == 2
+
+
+def test_pyproject_config(tmp_path, run, monkeypatch):
+    copy_to(tmp_path, GOOD)
+    legacy_src = next(p for p in SAMPLE.rglob("*.json") if "/recordings/responses/" in str(p))
+    legacy = tmp_path / "tests" / "integration" / "recordings" / "responses" / legacy_src.name
+    legacy.parent.mkdir(parents=True)
+    shutil.copy(legacy_src, legacy)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.recordings]\nseverity = { "test-id" = "error" }\n\n'
+        '[[tool.recordings.overrides]]\npaths = ["tests/integration/recordings/responses/*"]\nignore = ["name"]\n')
+    monkeypatch.chdir(tmp_path)
+    r = run("validate", ".", "--format", "json")
+    assert r.exit_code == 1
+    assert [(f["rule"], f["severity"]) for f in json.loads(r.stdout)] == [("test-id", "error")]
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.recordings.overrides]]\npaths = ["tests/integration/recordings/responses/*"]\nignore = ["test-id"]\n')
+    assert run("validate", ".").exit_code == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.recordings]\nignore = ["colour"]\n')
+    r = run("validate", ".")
+    assert r.exit_code == 2 and "unknown rule 'colour'" in r.stderr
+
+
+FINDINGS = [
+    Finding("a/recordings/x.json", "hash", "warning", "replay will not find this recording", None),
+    Finding("a/recordings/x.json", "secrets", "error", "bearer token in the file (Bearer…)", "request.headers.Authorization"),
+    Finding("b/recordings/y,1.json", "stream", "warning", "50% done\nnext", "response.body"),
+]
+
+
+def test_text_reporter_exact():
+    out = io.StringIO()
+    report_text(FINDINGS, out)
+    assert out.getvalue() == (
+        "a/recordings/x.json\n"
+        "  warning hash          replay will not find this recording\n"
+        "  error   secrets       bearer token in the file (Bearer…) (request.headers.Authorization)\n"
+        "b/recordings/y,1.json\n"
+        "  warning stream        50% done\nnext (response.body)\n"
+    )
+
+
+def test_json_reporter_exact():
+    out = io.StringIO()
+    report_json(FINDINGS[:1], out)
+    assert json.loads(out.getvalue()) == [{"file": "a/recordings/x.json", "rule": "hash", "severity": "warning",
+                                           "message": "replay will not find this recording", "path": None}]
+
+
+def test_github_reporter_exact():
+    out = io.StringIO()
+    report_github(FINDINGS, out)
+    assert out.getvalue().splitlines() == [
+        "::warning file=a/recordings/x.json,title=recordings hash::replay will not find this recording",
+        "::error file=a/recordings/x.json,title=recordings secrets::bearer token in the file (Bearer…) "
+        "(request.headers.Authorization)",
+        "::warning file=b/recordings/y%2C1.json,title=recordings stream::50%25 done%0Anext (response.body)",
+    ]
+
+
+def test_readme_has_a_row_for_every_rule():
+    readme = (ROOT / "README.md").read_text()
+    for rule in RULES.values():
+        assert re.search(rf"^\| `{re.escape(rule.id)}` \| {rule.severity} \|", readme, re.M), rule.id
+
+
+def _hook_entry(hook_id: str) -> list[str]:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    block = text.split(f"- id: {hook_id}\n", 1)[1].split("\n- id:", 1)[0]
+    entry = re.search(r"^\s+entry: (.+)$", block, re.M).group(1)
+    assert re.search(r"^\s+language: python$", block, re.M)
+    return shlex.split(entry)
+
+
+def _run_hook(hook_id: str, files: list[Path]) -> subprocess.CompletedProcess:
+    argv = _hook_entry(hook_id)
+    exe = shutil.which(argv[0])
+    assert exe, "the console script is installed by the project"
+    return subprocess.run([exe, *argv[1:], *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_pre_commit_hook_passes_the_valid_sample():
+    files = [p for p in SAMPLE.rglob("*.json") if "broken" not in p.parts]
+    r = _run_hook("recordings-validate", files)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name, rule", [
+    ("empty.json", "syntax"), ("truncated.json", "syntax"), ("not-json.json", "syntax"),
+    ("list-top.json", "syntax"), ("binary.json", "syntax"), ("not-utf8.json", "syntax"),
+    ("wrong-shape.json", "schema"), ("no-response.json", "schema"),
+])
+def test_pre_commit_hook_fails_each_broken_file(name, rule):
+    r = _run_hook("recordings-validate", [BROKEN / name])
+    assert r.returncode == 1
+    assert re.search(rf"^  error   {re.escape(rule)}\b", r.stdout, re.M), r.stdout
+    assert "Traceback" not in r.stderr
