@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from recordings.jsonbytes import TEMP_PREFIX
 from recordings.model import Problem
 
 SKIP_DIRS = frozenset(
@@ -34,6 +35,7 @@ class Found:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # PATH arguments that do not exist
+    stale_temps: list[str] = field(default_factory=list)  # temp files left by a killed rewrite
 
 
 def is_recordings_folder(dirpath: str) -> bool:
@@ -84,7 +86,9 @@ def _walk(root: str, found: Found) -> None:
                 continue
             if not in_recordings:
                 continue
-            if name.endswith(".json"):
+            if name.startswith(TEMP_PREFIX):
+                found.stale_temps.append(entry.path)
+            elif name.endswith(".json"):
                 # broken links and link loops are kept: the loader names the reason
                 found.files.append(entry.path)
             elif name == "index.sqlite":

@@ -66,15 +66,15 @@ def canonical_bytes(obj: Any) -> bytes:
     return out + b"\n"
 
 
-def atomic_write(path: str, data: bytes) -> None:
+def atomic_write(path: str, data: bytes, mode_from: str | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never a mix.
 
     The temp file lives in the same folder (so ``os.replace`` is atomic), is
-    flushed and fsynced, and takes the old file's mode.
+    flushed and fsynced, and takes the old file's mode (or ``mode_from``'s).
     """
     folder = os.path.dirname(os.path.abspath(path))
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        mode = os.stat(mode_from or path).st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o644
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=folder)

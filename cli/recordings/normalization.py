@@ -169,3 +169,100 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     if extended and isinstance(body, list) and body and isinstance(body[0], str):
         _extended_sse(body, request_hash, changes, apply)
     return changes
+
+
+# --- planning and applying a normalization of one file -----------------------------------
+
+
+@dataclass
+class FilePlan:
+    """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
+
+    path: str
+    status: str  # unchanged | change | conflict | problem | read-only
+    changes: dict[str, int] = field(default_factory=dict)
+    new_path: str | None = None  # set when --rehash renames the file
+    new_bytes: bytes | None = None
+    old_bytes: bytes | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "status": self.status, "changes": self.changes, "new_path": self.new_path,
+                "reason": self.reason}
+
+
+def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False) -> FilePlan:
+    """Work out (without writing) what normalizing ``path`` would change."""
+    import os
+
+    from recordings.errors import LoadError
+    from recordings.hashing import expected_name
+    from recordings.jsonbytes import canonical_bytes
+    from recordings.loader import load
+
+    try:
+        loaded = load(path)
+    except LoadError as exc:
+        return FilePlan(path, "problem", reason=exc.reason)
+    except RecursionError:
+        return FilePlan(path, "problem", reason="nested too deeply to read")
+    rec, doc, raw = loaded.recording, loaded.doc, loaded.raw
+    stem = rec.id
+    h = hash_of_name(stem)
+    new_path = None
+    if rehash and rec.kind.value != "file-processor":
+        from recordings.reassembly import reassemble
+
+        ids = reassemble(doc).model_ids if stem.startswith("models-") else None
+        try:
+            want = expected_name(rec.kind, doc["request"], rec.test_id, ids)
+        except (TypeError, ValueError):
+            want = None
+        if want and want != stem:
+            new_path = os.path.join(os.path.dirname(path), want + ".json")
+            h = hash_of_name(want)
+    try:
+        changes = normalize_document(doc, h, extended=extended, apply=True)
+        new = canonical_bytes(doc)
+    except RecursionError:
+        return FilePlan(path, "problem", reason="nested too deeply to normalize")
+    counts = dict(changes.counts)
+    if new != raw and not counts:
+        counts["bytes"] = 1
+    if new_path:
+        counts["renamed"] = 1
+    if new == raw and not new_path:
+        return FilePlan(path, "unchanged")
+    plan = FilePlan(path, "change", counts, new_path)
+    if not os.access(path, os.W_OK) or not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
+        plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
+    if new_path and os.path.lexists(new_path):
+        try:
+            with open(new_path, "rb") as fh:
+                same = fh.read() == new
+        except OSError:
+            same = False
+        if not same:
+            plan.status = "conflict"
+            plan.reason = f"{os.path.basename(new_path)} already exists with different content: both left alone"
+    if keep_bytes:
+        plan.new_bytes, plan.old_bytes = new, raw
+    return plan
+
+
+def apply_plan(plan: FilePlan) -> None:
+    """Write a planned change: atomic replace, then (for a rename) remove the old name."""
+    import os
+
+    from recordings.jsonbytes import atomic_write
+
+    if plan.status != "change" or plan.new_bytes is None:
+        return
+    if plan.new_path:
+        if os.path.lexists(plan.new_path):  # identical content already there
+            os.unlink(plan.path)
+            return
+        atomic_write(plan.new_path, plan.new_bytes, mode_from=plan.path)
+        os.unlink(plan.path)
+    else:
+        atomic_write(plan.path, plan.new_bytes)

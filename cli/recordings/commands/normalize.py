@@ -1,0 +1,141 @@
+"""``recordings normalize``: put a corpus back into the recorder's normalized form."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import typer
+
+from recordings.commands import app
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, Format, find, note
+
+FIELDS = ("id", "created", "created_at", "durations", "mapping", "response_id", "create_time", "date",
+          "message_id", "request_id", "bytes", "renamed")
+
+
+LABELS = {"id": "ids", "created": "created", "created_at": "created_at", "durations": "durations",
+          "response_id": "response_id", "create_time": "create_time", "date": "Date headers",
+          "message_id": "message ids", "request_id": "request_id"}
+
+
+def _describe(changes: dict[str, int]) -> str:
+    """``13 ids, 1 created, mapping folded, renamed`` (files for the summary's one-off fields)."""
+    parts = []
+    for k, n in sorted(changes.items(), key=lambda kv: FIELDS.index(kv[0]) if kv[0] in FIELDS else 99):
+        if k in ("renamed", "mapping", "bytes"):
+            word = {"renamed": "renamed", "mapping": "mapping folded", "bytes": "reformatted"}[k]
+            parts.append(word if n == 1 else f"{n} {word}")
+        else:
+            parts.append(f"{n} {LABELS.get(k, k)}")
+    return ", ".join(parts)
+
+
+@app.command("normalize")
+def normalize_command(
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any file would change."),
+    diff: bool = typer.Option(False, "--diff", help="Show a unified diff of what would change; write nothing."),
+    extended: bool = typer.Option(False, "--extended", help="Also normalize volatile fields of plain-dict bodies "
+                                                            "(Gemini response_id/create_time/Date, Anthropic msg_ ids). "
+                                                            "Off by default: the recorder leaves them."),
+    rehash: bool = typer.Option(False, "--rehash", help="Rename files whose request hash differs from their name."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Re-normalize response ids, timestamps and bytes; byte-exact, atomic, and idempotent."""
+    from recordings.normalization import apply_plan, plan_file
+    from recordings.output.jsonout import write_json
+    from recordings.parallel import ordered_map
+
+    dry = check or diff
+    found = find(paths)
+    cleaned = []
+    for tmp in found.stale_temps:
+        if dry:
+            continue
+        try:
+            os.unlink(tmp)
+            cleaned.append(tmp)
+        except OSError as exc:
+            sys.stderr.write(f"{tmp}: stale temp file from an interrupted run could not be removed: {exc.strerror}\n")
+    keep = not check or diff
+
+    def plans():
+        if keep:  # bytes are needed in this process: plan serially to keep memory flat
+            for path in found.files:
+                yield plan_file(path, extended, rehash, True)
+        else:
+            yield from ordered_map(_PlanCheck(extended, rehash), found.files)
+
+    results = []
+    totals: dict[str, int] = {}
+    failed = bool(found.problems)
+    for p in found.problems:
+        sys.stderr.write(f"{p.path}: {p.reason}\n")
+    claimed: dict[str, str] = {}
+    for plan in plans():
+        if plan.status == "change" and plan.new_path:
+            other = claimed.get(plan.new_path)
+            if other:
+                plan.status, plan.reason = "conflict", f"{os.path.basename(other)} is renamed to the same name"
+            claimed[plan.new_path] = plan.path
+        if plan.status in ("problem", "conflict", "read-only"):
+            failed = True
+            sys.stderr.write(f"{plan.path}: {plan.reason}\n")
+        if plan.status == "change":
+            for k, n in plan.changes.items():
+                totals[k] = totals.get(k, 0) + n
+            if diff:
+                _show_diff(plan)
+            elif not check:
+                try:
+                    apply_plan(plan)
+                except OSError as exc:
+                    plan.status, plan.reason = "problem", f"could not write: {exc.strerror or exc}"
+                    failed = True
+                    sys.stderr.write(f"{plan.path}: {plan.reason}\n")
+            if fmt is Format.text and not diff and plan.status == "change":
+                target = f" -> {os.path.basename(plan.new_path)}" if plan.new_path else ""
+                verb = "would change" if check else "normalized"
+                sys.stdout.write(f"{plan.path}{target}: {verb}: {_describe(plan.changes)}\n")
+        plan.new_bytes = plan.old_bytes = None
+        if plan.status != "unchanged":
+            results.append(plan)
+    changed = [r for r in results if r.status == "change"]
+    if fmt is Format.json:
+        write_json({"mode": "check" if check else "diff" if diff else "write",
+                    "files": [r.to_dict() for r in results],
+                    "summary": {"files": len(found.files), "changed": len(changed), "fields": totals},
+                    "problems": [p.to_dict() for p in found.problems],
+                    "stale_temps_removed": cleaned})
+    for tmp in cleaned:
+        sys.stderr.write(f"{tmp}: removed a stale temp file from an interrupted run\n")
+    verb = "would change" if dry else "changed"
+    summary = f"{len(changed)} of {len(found.files)} file{'s' if len(found.files) != 1 else ''} {verb}"
+    if totals:
+        summary += f" ({_describe(totals)})"
+    note(summary)
+    if check and changed:
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+class _PlanCheck:
+    """A picklable per-file planner for --check (no bytes kept)."""
+
+    def __init__(self, extended: bool, rehash: bool) -> None:
+        self.extended, self.rehash = extended, rehash
+
+    def __call__(self, path: str):
+        from recordings.normalization import plan_file
+
+        return plan_file(path, self.extended, self.rehash, False)
+
+
+def _show_diff(plan) -> None:
+    import difflib
+
+    old = plan.old_bytes.decode("utf-8", "replace").splitlines(keepends=True)
+    new = plan.new_bytes.decode("utf-8", "replace").splitlines(keepends=True)
+    sys.stdout.writelines(difflib.unified_diff(old, new, fromfile=plan.path, tofile=plan.new_path or plan.path))
