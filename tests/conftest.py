@@ -61,3 +61,8 @@ def shared_copy(tmp_path: Path) -> Path:
     for p in dest.rglob("*"):
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
     return dest
+
+
+# the prune fixture project's own tests are data, not part of this suite
+collect_ignore_glob = ["fixtures/*"]
+PRUNE_PROJECT = ROOT / "tests" / "fixtures" / "prune_project"

@@ -30,6 +30,10 @@ def ls_command(
     exceptions: bool = typer.Option(False, "--exceptions", help="Only recordings of an exception or HTTP error."),
     sort: str = typer.Option("path", "--sort", help=f"Sort key: {', '.join(SORT_KEYS)}."),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the sort order."),
+    orphans: bool = typer.Option(False, "--orphans", help="Only recordings whose test is gone (read statically "
+                                                           "from the test files, as `prune` does)."),
+    root: Optional[str] = typer.Option(None, "--root", help="Project root for --orphans "
+                                                            "(default: nearest pyproject.toml or .git)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """List recordings: id, suite, test, endpoint, model, streaming, size and flags."""
@@ -48,6 +52,18 @@ def ls_command(
         total += 1
         if keep(item):
             records.append(item)
+    if orphans:
+        from recordings.prune import find_root, plan
+        from recordings.tests_index import StaticIndex
+
+        index = StaticIndex(root or find_root((paths or ["."])[0]))
+        if index.count_test_files() == 0:
+            sys.stderr.write(f"recordings: no test files under {index.root} (wrong --root?)\n")
+            raise typer.Exit(EXIT_FINDINGS)
+        result = plan(records, index)
+        records = [o.recording for o in result.orphans]
+        for r, why in result.kept:
+            sys.stderr.write(f"kept {r.path}: {why}\n")
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
     if fmt is Format.json:
         write_json([r.to_dict() for r in records])

@@ -1,0 +1,206 @@
+"""Which tests exist: the three sources of truth ``prune`` and ``ls --orphans`` use.
+
+* :class:`StaticIndex` reads test files with :mod:`ast` (no import, no pytest);
+  it is conservative: when a name may be produced dynamically, the test is
+  taken to exist and the reason is kept.
+* :func:`collect_node_ids` runs ``pytest --collect-only -q`` in a subprocess.
+* :func:`read_manifest` reads node ids, one per line.
+
+Each answers :meth:`verdict` for a recording's test id: alive, gone (with the
+reason), or kept (with the reason it could not be decided).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from typing import Iterable
+
+from recordings.model import TestId
+
+ALIVE = "alive"
+GONE = "gone"
+KEPT = "kept"  # undecidable: kept, with a reason
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # alive | gone | kept
+    reason: str = ""
+
+
+@dataclass
+class _Scope:
+    """Names defined in a module or a class body."""
+
+    functions: set[str]
+    classes: dict[str, "_Scope"]
+    dynamic: list[str]  # reasons this scope may hold names we cannot see
+    bases: list[str]  # class bases (for classes)
+
+
+def _decorator_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            scope.functions.add(node.name)
+        elif isinstance(node, ast.ClassDef):
+            inner = _Scope(set(), {}, [], [_decorator_name(b) for b in node.bases])
+            _scan_body(node.body, inner)
+            for dec in node.decorator_list:
+                name = _decorator_name(dec)
+                if name and not name.startswith(("pytest.mark", "mark.", "dataclass")):
+                    inner.dynamic.append(f"class {node.name} has decorator @{name}, which may add tests")
+            bases = [b for b in inner.bases if b not in ("object", "")]
+            if bases:
+                inner.dynamic.append(f"class {node.name} inherits from {', '.join(bases)}, whose tests are not read")
+            scope.classes[node.name] = inner
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                for name in _target_names(t):
+                    if name.startswith(("test", "Test")):
+                        scope.dynamic.append(f"{name} is assigned, not defined")
+                        scope.functions.add(name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                if alias.name == "*":
+                    scope.dynamic.append(f"'from {getattr(node, 'module', '')} import *' may bring tests in")
+                elif name.startswith(("test", "Test")):
+                    scope.dynamic.append(f"{name} is imported")
+                    scope.functions.add(name)
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+            # definitions under control flow still count; their existence may vary
+            for sub in ("body", "orelse", "finalbody"):
+                _scan_body(getattr(node, sub, []) or [], scope)
+            for handler in getattr(node, "handlers", []) or []:
+                _scan_body(handler.body, scope)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            name = _decorator_name(node.value)
+            if name.endswith(("setattr", "globals", "exec")):
+                scope.dynamic.append(f"module calls {name}(), which may define tests")
+    for node in body:
+        if isinstance(node, (ast.Assign,)) and any(
+            isinstance(t, ast.Subscript) and _decorator_name(t.value) in ("globals", "locals", "vars")
+            for t in node.targets
+        ):
+            scope.dynamic.append("names are assigned through globals()")
+
+
+def _target_names(node: ast.expr) -> list[str]:
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.Tuple, ast.List)):
+        out = []
+        for elt in node.elts:
+            out.extend(_target_names(elt))
+        return out
+    return []
+
+
+class StaticIndex:
+    """Tests known from reading the test files under a project root."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.abspath(root)
+        self._modules: dict[str, _Scope | str] = {}  # relative file -> scope, or a reason it could not be read
+
+    def count_test_files(self) -> int:
+        n = 0
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if d not in (".git", ".venv", "venv", "node_modules", "__pycache__")]
+            n += sum(1 for f in filenames if f.startswith("test") and f.endswith(".py") or f.endswith("_test.py"))
+        return n
+
+    def _module(self, rel: str) -> _Scope | str | None:
+        if rel in self._modules:
+            return self._modules[rel]
+        path = os.path.join(self.root, rel)
+        if not os.path.isfile(path):
+            self._modules[rel] = None  # type: ignore[assignment]
+            return None
+        try:
+            with open(path, "rb") as fh:
+                tree = ast.parse(fh.read(), filename=rel)
+        except SyntaxError as exc:
+            result: _Scope | str = f"{rel} does not parse (line {exc.lineno})"
+        except (OSError, ValueError) as exc:
+            result = f"{rel} could not be read ({exc})"
+        else:
+            result = _Scope(set(), {}, [], [])
+            _scan_body(tree.body, result)
+        self._modules[rel] = result
+        return result
+
+    def verdict(self, test: TestId) -> Verdict:
+        mod = self._module(test.file)
+        if mod is None:
+            return Verdict(GONE, "file gone")
+        if isinstance(mod, str):
+            return Verdict(KEPT, mod)
+        scope = mod
+        for cls in test.classes:
+            inner = scope.classes.get(cls)
+            if inner is None:
+                if scope.dynamic:
+                    return Verdict(KEPT, f"class {cls} not found, but {scope.dynamic[0]}")
+                return Verdict(GONE, "class gone")
+            scope = inner
+        if test.function in scope.functions:
+            return Verdict(ALIVE)
+        if scope.dynamic:
+            return Verdict(KEPT, f"function {test.function} not found, but {scope.dynamic[0]}")
+        return Verdict(GONE, "function gone" if not test.classes else "method gone")
+
+
+class NodeIdIndex:
+    """Tests known as exact node ids (from pytest collection or a manifest)."""
+
+    def __init__(self, node_ids: Iterable[str], source: str) -> None:
+        self.ids = {n.strip() for n in node_ids if n.strip()}
+        self.source = source
+
+    def verdict(self, test: TestId) -> Verdict:
+        if test.node_id in self.ids:
+            return Verdict(ALIVE)
+        return Verdict(GONE, "not collected" if self.source == "collect" else "not in manifest")
+
+
+def read_manifest(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+
+
+class CollectError(Exception):
+    pass
+
+
+def collect_node_ids(root: str, extra_args: list[str], python: str | None = None) -> list[str]:
+    """Node ids from ``pytest --collect-only -q`` run in ``root``; raises CollectError on failure."""
+    argv = [python or sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *extra_args]
+    try:
+        proc = subprocess.run(argv, cwd=root, capture_output=True, text=True)
+    except OSError as exc:
+        raise CollectError(f"could not run pytest: {exc}") from None
+    ids = [line.strip() for line in proc.stdout.splitlines() if "::" in line and not line.startswith(("=", " "))]
+    if proc.returncode not in (0, 5) or (proc.returncode == 0 and not ids):
+        tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
+        raise CollectError(f"pytest --collect-only exited {proc.returncode}: " + " | ".join(tail))
+    if not ids:
+        raise CollectError("pytest collected no tests")
+    return ids
