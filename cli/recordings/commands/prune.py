@@ -87,6 +87,7 @@ def prune_command(
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
     from recordings.output.pruning import render_plan
+    from recordings.output.terminal import human_size
     from recordings.prune import find_root, git_status, plan, remove
 
     if collect_args:
@@ -104,7 +105,7 @@ def prune_command(
         sys.stderr.write(f"kept {r.path}: {why}\n")
     note(f"{len(result.orphans)} orphan{'s' if len(result.orphans) != 1 else ''} in "
          f"{len(result.by_test())} test{'s' if len(result.by_test()) != 1 else ''} "
-         f"({result.bytes} bytes) of {result.total} recordings; source: {source}")
+         f"({human_size(result.bytes)}) of {result.total} recordings; source: {source}")
     if not result.orphans:
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
     if result.fraction > max_fraction and not force:
