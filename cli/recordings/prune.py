@@ -101,10 +101,9 @@ def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:
         return inside, set()
     absolute = [os.path.abspath(p) for p in paths]
     proc = subprocess.run(["git", "ls-files", "-z", "--", *absolute], cwd=root, capture_output=True)
-    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True).stdout.strip()
-    tracked = {os.path.normpath(os.path.join(top, p)) for p in proc.stdout.decode().split("\0") if p}
-    # ls-files prints paths relative to cwd: normalise both ways
-    tracked |= {os.path.normpath(os.path.join(root, p)) for p in proc.stdout.decode().split("\0") if p}
+    # ls-files prints paths relative to its working directory
+    base = os.path.abspath(root)
+    tracked = {os.path.normpath(os.path.join(base, p)) for p in proc.stdout.decode().split("\0") if p}
     return True, {p for p, a in zip(paths, absolute) if os.path.normpath(a) not in tracked}
 
 
