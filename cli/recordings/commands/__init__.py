@@ -40,6 +40,7 @@ from recordings.commands import show as _show  # noqa: E402,F401
 from recordings.commands import validate as _validate  # noqa: E402,F401
 from recordings.commands import normalize as _normalize  # noqa: E402,F401
 from recordings.commands import prune as _prune  # noqa: E402,F401
+from recordings.commands import diff as _diff  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,150 @@
+"""``recordings diff``: what did this re-record really change?"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import List, Optional
+
+import typer
+
+from recordings.commands import app
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format, note
+
+
+def _side(arg: str, root: str):
+    """('recording', path) | ('folder', path) | ('rev', rev)."""
+    from recordings.errors import LookupFailed
+    from recordings.lookup import resolve
+    from recordings.sources import is_revision, repo_top
+
+    if os.path.isdir(arg):
+        return "folder", arg
+    if os.path.lexists(arg):
+        return "recording", arg
+    if is_revision(root, arg):
+        return "rev", arg
+    try:
+        return "recording", resolve(arg, root)
+    except LookupFailed as exc:
+        git_note = (f"{root} is not in a git repository" if repo_top(root) is None
+                    else "no such revision in the repository")
+        sys.stderr.write(f"recordings: {arg!r} is not a file, a folder, a git revision ({git_note}) "
+                         f"or a recording ({exc})\n")
+        for c in exc.candidates:
+            sys.stderr.write(f"  {c}\n")
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command("diff")
+def diff_command(
+    a: str = typer.Argument(..., metavar="A", help="A recording (id, prefix, name, path), a folder, or a git revision."),
+    b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
+                                                               "the working tree."),
+    root: str = typer.Option(".", "--root", help="Repository folder (for revisions and recording ids)."),
+    path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths under --root."),
+    exact: bool = typer.Option(False, "--exact", help="Two recordings: also show ids, timestamps and chunking."),
+    show_unchanged: bool = typer.Option(False, "--show-unchanged", help="List unchanged files too."),
+    stat: bool = typer.Option(False, "--stat", help="Counts per suite only."),
+    name_only: bool = typer.Option(False, "--name-only", help="Only the names of files that differ."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Compare two recordings, two corpora, or a corpus at two git revisions.
+
+    Exit 0 when nothing differs beyond noise (ids, timestamps, chunking), 1 when something does,
+    2 on errors (usage, git, unreadable files), like diff(1).
+    """
+    from recordings.sources import FolderSource, GitSource, SourceError
+
+    kind_a, value_a = _side(a, root)
+    if b is None:
+        if kind_a != "rev":
+            sys.stderr.write("recordings: give two recordings or two corpora, or one git revision\n")
+            raise typer.Exit(EXIT_USAGE)
+        kind_b, value_b = "folder", root
+    else:
+        kind_b, value_b = _side(b, root)
+    if (kind_a == "recording") != (kind_b == "recording"):
+        sys.stderr.write("recordings: cannot compare a recording with a corpus\n")
+        raise typer.Exit(EXIT_USAGE)
+    if kind_a == "recording":
+        raise typer.Exit(_two_recordings(value_a, value_b, exact, fmt))
+
+    def source(kind: str, value: str):
+        if kind == "rev":
+            return GitSource(root, value, path)
+        return FolderSource(value, path if value == root else None)
+
+    try:
+        old, new = source(kind_a, value_a), source(kind_b, value_b)
+    except SourceError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
+    from recordings.corpus_diff import diff_corpora
+    from recordings.output.diffing import render_files, render_stat
+    from recordings.output.jsonout import write_json
+
+    try:
+        result = diff_corpora(old, new)
+    except SourceError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
+    finally:
+        old.close()
+        new.close()
+    shown = result if show_unchanged else type(result)([f for f in result.files if f.status != "unchanged"])
+    if fmt is Format.json:
+        payload = shown.to_dict()
+        payload["summary"] = result.counts()
+        payload["suites"] = result.per_suite()
+        write_json({"old": old.label, "new": new.label, **payload})
+    elif stat:
+        render_stat(result, sys.stdout)
+    else:
+        render_files(shown, sys.stdout, name_only=name_only)
+    for f in result.unreadable:
+        sys.stderr.write(f"{f.name}: {f.reason}\n")
+    c = result.counts()
+    note(f"{c['changed']} changed, {c['added']} added, {c['removed']} removed ({c['renamed']} renamed), "
+         f"{c['noise']} noise-only, {c['unchanged']} unchanged" + (f", {c['unreadable']} unreadable"
+                                                                  if c["unreadable"] else ""))
+    if result.unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT_FINDINGS if result.differs else EXIT_CLEAN)
+
+
+def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> int:
+    from recordings.corpus_diff import CHANGED, answer_diff, compare_docs, deep_diff
+    from recordings.errors import LoadError
+    from recordings.loader import parse_document, read_bytes
+    from recordings.output.diffing import render_unified
+    from recordings.output.jsonout import write_json
+
+    docs = []
+    for p in (old_path, new_path):
+        try:
+            raw = read_bytes(p)
+            docs.append((raw, parse_document(p, raw)))
+        except LoadError as exc:
+            sys.stderr.write(f"{exc.path}: {exc.reason}\n")
+            return EXIT_USAGE
+    (ob, od), (nb, nd) = docs
+    if ob == nb:
+        status, what = "identical", ()
+    else:
+        status, what = compare_docs(od, nd)
+    semantic = deep_diff(od, nd, exact=exact) if status != "identical" else []
+    unified = answer_diff(od, nd, old_path, new_path) if status != "identical" else []
+    if fmt is Format.json:
+        write_json({"old": old_path, "new": new_path, "status": status, "what": list(what),
+                    "differences": semantic, "answer_diff": unified})
+    else:
+        out = sys.stdout
+        if semantic:
+            out.write(f"{'differences' if status == CHANGED else 'noise only'} ({', '.join(what)}):\n")
+            for line in semantic:
+                out.write(f"  {line}\n")
+        if unified:
+            render_unified(unified, out)
+    note(f"{status}" + (f": {', '.join(what)}" if what else ""))
+    return EXIT_FINDINGS if status == CHANGED else EXIT_CLEAN

@@ -1,0 +1,293 @@
+"""``recordings diff``: pairs per kind, corpus pairs, git revisions."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from recordings.corpus_diff import compare_docs
+from recordings.jsonbytes import canonical_bytes
+from tests.conftest import SAMPLE, sample_file
+
+
+def load(prefix: str) -> dict:
+    return json.loads(sample_file(prefix).read_bytes())
+
+
+def _chunks(doc):
+    return doc["response"]["body"]
+
+
+def rechunk_chat(doc):
+    """Merge the first two content chunks: the same answer, other chunk boundaries."""
+    body = _chunks(doc)
+    for key in ("content", "reasoning_content"):
+        idx = [i for i, c in enumerate(body) if (c["__data__"]["choices"] or [{}])[0].get("delta", {}).get(key)]
+        if len(idx) >= 2:
+            a, b = idx[0], idx[1]
+            body[a]["__data__"]["choices"][0]["delta"][key] += body[b]["__data__"]["choices"][0]["delta"][key]
+            del body[b]
+            return
+    raise AssertionError("nothing to re-chunk")
+
+
+def rechunk_completion(doc):
+    body = _chunks(doc)
+    body[0]["__data__"]["choices"][0]["text"] += body[1]["__data__"]["choices"][0]["text"]
+    del body[1]
+
+
+def rechunk_anthropic(doc):
+    body = _chunks(doc)
+    i = next(k for k, line in enumerate(body) if '"text_delta"' in line)
+    j = next(k for k, line in enumerate(body) if k > i and '"text_delta"' in line)
+    first, second = json.loads(body[i][6:]), json.loads(body[j][6:])
+    first["delta"]["text"] += second["delta"]["text"]
+    body[i] = "data: " + json.dumps(first, separators=(",", ":"))
+    del body[j - 1:j + 2]  # its event line, data line and blank line
+
+
+def rechunk_gemini(doc):
+    body = _chunks(doc)
+    body[0]["candidates"][0]["content"]["parts"][0]["text"] += body[1]["candidates"][0]["content"]["parts"][0]["text"]
+    del body[1]
+
+
+def edit_chat_text(doc):
+    for c in _chunks(doc):
+        ch = c["__data__"]["choices"]
+        if ch and ch[0]["delta"].get("content") == "all good":
+            ch[0]["delta"]["content"] = "all bad"
+
+
+def edit_tool_args(doc):
+    for c in _chunks(doc):
+        ch = c["__data__"]["choices"]
+        for call in (ch[0]["delta"].get("tool_calls") or []) if ch else []:
+            if call["function"]["arguments"] == 'ris"}':
+                call["function"]["arguments"] = 'ris", "unit": "C"}'
+
+
+def edit_completion(doc):
+    _chunks(doc)[0]["__data__"]["choices"][0]["text"] = " green"
+
+
+def edit_anthropic(doc):
+    body = _chunks(doc)
+    body[:] = [line.replace("Let me check", "I will check") for line in body]
+
+
+def edit_gemini(doc):
+    _chunks(doc)[0]["candidates"][0]["content"]["parts"][0]["text"] = "Goodbye"
+
+
+def edit_whole_chat(doc):
+    doc["response"]["body"]["__data__"]["choices"][0]["message"]["content"] = "Lyon"
+
+
+def edit_usage(doc):
+    doc["response"]["body"]["__data__"]["usage"]["completion_tokens"] = 99
+
+
+def edit_error(doc):
+    doc["response"]["exception_data"]["status_code"] = 500
+
+
+def edit_embeddings(doc):
+    doc["response"]["body"]["__data__"]["data"][0]["embedding"][1] = 0.5
+
+
+def noise_ids(doc):
+    body = doc["response"]["body"]
+    for item in body if isinstance(body, list) else [body]:
+        if isinstance(item, dict) and "__data__" in item:
+            item["__data__"]["id"] = "chatcmpl-NEW"
+            if "created" in item["__data__"]:
+                item["__data__"]["created"] = 1765000000
+            item["__data__"]["system_fingerprint"] = "fp_other"
+
+
+CASES = [
+    # (sample, edit, expected status, expected what)
+    ("cfe08c6d0c8f", edit_chat_text, "changed", ("answer text",)),
+    ("b77e97369d3f", edit_tool_args, "changed", ("tool calls",)),
+    ("99d0d0b12e00", edit_completion, "changed", ("answer text",)),
+    ("bcbdbc2136eb", edit_anthropic, "changed", ("answer text",)),
+    ("9c8994cf021f", edit_gemini, "changed", ("answer text",)),
+    ("07d2973bd4a4", edit_whole_chat, "changed", ("answer text",)),
+    ("e8791d493902", edit_usage, "changed", ("usage",)),
+    ("4261c579f5f0", edit_error, "changed", ("error",)),
+    ("dc79f95c4e23", edit_embeddings, "changed", ("response",)),
+    ("cfe08c6d0c8f", noise_ids, "noise", ("ids", "timestamps")),
+    ("07d2973bd4a4", noise_ids, "noise", ("ids", "timestamps")),
+    ("cfe08c6d0c8f", rechunk_chat, "noise", ("chunking",)),
+    ("b77e97369d3f", rechunk_chat, "noise", ("chunking",)),
+    ("99d0d0b12e00", rechunk_completion, "noise", ("chunking",)),
+    ("bcbdbc2136eb", rechunk_anthropic, "noise", ("chunking",)),
+    ("9c8994cf021f", rechunk_gemini, "noise", ("chunking",)),
+]
+
+
+@pytest.mark.parametrize("prefix, edit, status, what", CASES, ids=[f"{c[0]}-{c[1].__name__}" for c in CASES])
+def test_pairs_per_kind(prefix, edit, status, what):
+    old = load(prefix)
+    new = copy.deepcopy(old)
+    edit(new)
+    assert new != old
+    assert compare_docs(old, new) == (status, what)
+
+
+def _write(path: Path, doc: dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(canonical_bytes(doc))
+    return path
+
+
+def test_two_recordings_cli(tmp_path, run):
+    src = sample_file("cfe08c6d0c8f")
+    old = _write(tmp_path / "a" / src.name, load("cfe08c6d0c8f"))
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    new = _write(tmp_path / "b" / src.name, doc)
+    r = run("diff", old, new)
+    assert r.exit_code == 1
+    assert r.stdout.splitlines()[:2] == [
+        "differences (answer text):",
+        "  ['response']['answer']['choices'][0]['text']: \"Status: [red]all good[/red] :smile:\\n\\n**done**\" → "
+        "\"Status: [red]all bad[/red] :smile:\\n\\n**done**\"",
+    ]
+    assert "-Status: [red]all good[/red] :smile:\n+Status: [red]all bad[/red] :smile:\n" in r.stdout
+    assert r.stderr == "changed: answer text\n"
+    noisy = load("cfe08c6d0c8f")
+    rechunk_chat(noisy)
+    _write(new, noisy)
+    r = run("diff", old, new)
+    assert r.exit_code == 0
+    assert r.stderr == "noise: chunking\n"
+    assert r.stdout == ""  # nothing a test sees; --exact shows the chunk changes
+    r = run("diff", old, new, "--exact", "--format", "json")
+    data = json.loads(r.stdout)
+    assert data["status"] == "noise" and data["what"] == ["chunking"]
+    assert any("['response']['body']" in d for d in data["differences"])  # --exact shows the chunk changes
+    assert run("diff", old, old).exit_code == 0
+
+
+def _corpus_pair(tmp_path: Path) -> tuple[Path, Path]:
+    a, b = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SAMPLE / "tests", a / "tests")
+    shutil.copytree(SAMPLE / "tests", b / "tests")
+    inf = "tests/integration/inference/recordings"
+    # changed
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    _write(b / inf / sample_file("cfe08c6d0c8f").name, doc)
+    # noise-only
+    doc = load("07d2973bd4a4")
+    noise_ids(doc)
+    _write(b / inf / sample_file("07d2973bd4a4").name, doc)
+    # removed
+    (b / inf / sample_file("e8791d493902").name).unlink()
+    # added
+    extra = load("e8791d493902")
+    extra["test_id"] = extra["test_id"].replace("non_streaming", "brand_new")
+    _write(b / inf / ("a" * 64 + ".json"), extra)
+    # renamed by rehash: same test and endpoint, a changed request, a new name
+    moved = load("99d0d0b12e00")
+    moved["request"]["body"]["max_tokens"] = 9
+    (b / inf / sample_file("99d0d0b12e00").name).unlink()
+    _write(b / inf / ("b" * 64 + ".json"), moved)
+    return a, b
+
+
+def test_corpus_pair(tmp_path, run):
+    a, b = _corpus_pair(tmp_path)
+    r = run("diff", a, b, "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    got = {(f["status"], (f["new"] or f["old"]).rsplit("/", 1)[1][:12], f["renamed"], tuple(f["what"]))
+           for f in data["files"]}
+    assert got == {
+        ("changed", "cfe08c6d0c8f", False, ("answer text",)),
+        ("noise", "07d2973bd4a4", False, ("ids", "timestamps")),
+        ("removed", "e8791d493902", False, ()),
+        ("added", "aaaaaaaaaaaa", False, ()),
+        ("changed", "bbbbbbbbbbbb", True, ("request",)),
+    }
+    assert data["summary"] == {"added": 1, "removed": 1, "changed": 2, "noise": 1, "unchanged": 13,
+                               "unreadable": 0, "renamed": 1}
+    assert data["suites"]["inference"] == {"added": 1, "removed": 1, "changed": 2, "noise": 1, "unchanged": 4,
+                                           "unreadable": 0}
+    r = run("diff", a, b, "--name-only")
+    assert sorted(line.rsplit("/", 1)[1][:12] for line in r.stdout.splitlines()) == [
+        "aaaaaaaaaaaa", "bbbbbbbbbbbb", "cfe08c6d0c8f", "e8791d493902"]
+    r = run("diff", a, b, "--stat")
+    assert "\ninference              1           1           2           1           4           0\n" in r.stdout
+    r = run("diff", a, b, "--show-unchanged", "--format", "json")
+    assert len(json.loads(r.stdout)["files"]) == 18
+
+
+def test_noise_only_corpus_exits_0(tmp_path, run):
+    a, b = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SAMPLE / "tests", a / "tests")
+    shutil.copytree(SAMPLE / "tests", b / "tests")
+    doc = load("b77e97369d3f")
+    rechunk_chat(doc)
+    _write(b / "tests/integration/inference/recordings" / sample_file("b77e97369d3f").name, doc)
+    r = run("diff", a, b)
+    assert r.exit_code == 0
+    assert r.stdout.startswith("noise ")
+
+
+def test_unreadable_files_are_reported_not_differences(tmp_path, run):
+    a, b = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SAMPLE / "tests", a / "tests")
+    shutil.copytree(SAMPLE / "tests", b / "tests")
+    target = b / "tests/integration/inference/recordings" / sample_file("b77e97369d3f").name
+    target.write_bytes(b'{"test_id": ')
+    r = run("diff", a, b, "--format", "json")
+    assert r.exit_code == 2
+    data = json.loads(r.stdout)
+    assert [f["status"] for f in data["files"]] == ["unreadable"]
+    assert "truncated JSON" in data["files"][0]["reason"]
+    assert "truncated JSON" in r.stderr
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_git_revisions(tmp_path, run, monkeypatch):
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE / "tests", repo / "tests")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "one")
+    target = repo / "tests/integration/inference/recordings" / sample_file("cfe08c6d0c8f").name
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    target.write_bytes(canonical_bytes(doc))
+    monkeypatch.chdir(repo)
+    r = run("diff", "HEAD", "--format", "json")  # HEAD against the working tree
+    assert r.exit_code == 1
+    assert [(f["status"], f["what"]) for f in json.loads(r.stdout)["files"]] == [("changed", ["answer text"])]
+    _git(repo, "commit", "-qam", "two")
+    r = run("diff", "HEAD~1", "HEAD", "--name-only")
+    assert r.stdout == f"tests/integration/inference/recordings/{target.name}\n"
+    assert run("diff", "HEAD", "HEAD").exit_code == 0
+    r = run("diff", "HEAD~1", "HEAD", "--path", "tests/integration/messages", "--format", "json")
+    assert json.loads(r.stdout)["summary"]["changed"] == 0
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout == ""
+    r = run("diff", "nosuchrev")
+    assert r.exit_code == 2 and "no such revision in the repository" in r.stderr
+
+
+def test_not_a_repository_is_a_clear_error(tmp_path, run):
+    r = run("diff", "HEAD", "--root", tmp_path)
+    assert r.exit_code == 2
+    assert f"{tmp_path} is not in a git repository" in r.stderr
