@@ -19,7 +19,7 @@ import time
 BASELINE = r"""
 import os, sys, orjson
 n = 0
-for dirpath, dirnames, filenames in os.walk(sys.argv[1]):
+for dirpath, dirnames, filenames in (w for root in sys.argv[1:] for w in os.walk(root)):
     if os.path.basename(dirpath) != "recordings":
         continue
     for name in filenames:
@@ -57,6 +57,7 @@ COMMANDS = {
     "normalize --check": ["normalize", "--check", "{corpus}"],
     "prune --dry-run": ["prune", "--dry-run", "--root", "{corpus}", "{corpus}"],
     "stats": ["stats", "{corpus}"],
+    "diff": ["diff", "{corpus}", "{other}"],  # against the baseline of reading both corpora
 }
 
 
@@ -64,12 +65,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--only", default=",".join(COMMANDS))
+    ap.add_argument("--only", default=",".join(c for c in COMMANDS if c != "diff"))
+    ap.add_argument("--other", help="a second corpus (bench/make_diff_pair.py) for the diff benchmark")
     args = ap.parse_args()
     wanted = [c.strip() for c in args.only.split(",") if c.strip()]
     base_t, base_m, _ = measure([sys.executable, "-c", BASELINE, args.corpus], args.repeat)
     print(f"{'baseline read+orjson':<22} {base_t:7.3f} s  {base_m:6.1f} MiB")
+    if "diff" in wanted:
+        if not args.other:
+            ap.error("diff needs --other CORPUS")
+        both_t, both_m, _ = measure([sys.executable, "-c", BASELINE, args.corpus, args.other], args.repeat)
+        print(f"{'baseline both corpora':<22} {both_t:7.3f} s  {both_m:6.1f} MiB")
     for name in wanted:
+        if name == "diff":
+            argv = [sys.executable, "-m", "recordings", "diff", args.corpus, args.other]
+            t, m, code = measure(argv, args.repeat)
+            print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / both_t:5.2f}x (of both)  exit {code}")
+            continue
         argv = [sys.executable, "-m", "recordings"] + [a.format(corpus=args.corpus) for a in COMMANDS[name]]
         t, m, code = measure(argv, args.repeat)
         print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / base_t:5.2f}x  exit {code}")
