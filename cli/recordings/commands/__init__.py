@@ -41,6 +41,8 @@ from recordings.commands import validate as _validate  # noqa: E402,F401
 from recordings.commands import normalize as _normalize  # noqa: E402,F401
 from recordings.commands import prune as _prune  # noqa: E402,F401
 from recordings.commands import diff as _diff  # noqa: E402,F401
+from recordings.commands import stats as _stats  # noqa: E402,F401
+from recordings.commands import explain as _explain  # noqa: E402,F401
 
 
 def main() -> None:

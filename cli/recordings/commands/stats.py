@@ -1,0 +1,45 @@
+"""``recordings stats``: the corpus at a glance."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from recordings.commands import app
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format, find, note
+
+
+@app.command("stats")
+def stats_command(
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    root: Optional[str] = typer.Option(None, "--root", help="Project root for orphans and --since "
+                                                            "(default: nearest pyproject.toml or .git)."),
+    since: Optional[str] = typer.Option(None, "--since", help="A git revision: show the suites that grew most."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Counts and bytes per suite, provider, model, endpoint and kind; tokens; health."""
+    from recordings.output.jsonout import write_json
+    from recordings.output.statistics import render_stats
+    from recordings.prune import find_root
+    from recordings.sources import SourceError
+    from recordings.stats import gather, growth_since
+
+    found = find(paths)
+    project = root or find_root((paths or ["."])[0])
+    stats = gather(found.files, found.problems, project)
+    if since:
+        try:
+            stats.growth = growth_since(stats, project, since)
+        except SourceError as exc:
+            sys.stderr.write(f"recordings: {exc}\n")
+            raise typer.Exit(EXIT_USAGE)
+    if fmt is Format.json:
+        write_json(stats.to_dict())
+    else:
+        render_stats(stats, sys.stdout)
+    for p in stats.unreadable:
+        sys.stderr.write(f"{p.path}: {p.reason}\n")
+    note(f"{stats.files} recordings measured" + (f"; {len(stats.unreadable)} unreadable" if stats.unreadable else ""))
+    raise typer.Exit(EXIT_FINDINGS if stats.unreadable else EXIT_CLEAN)

@@ -1,0 +1,211 @@
+"""The offline answer to "Recording not found for request hash: H" (the core of ``recordings explain``).
+
+A replayer looks for ``<hash>.json`` in the test's own ``recordings/`` folder
+(next to the test file), then in the shared fallback
+``tests/integration/common/recordings/``; model lists are found by
+``models-<hash>-*.json`` in the same two places.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from recordings.discovery import discover
+from recordings.hashing import request_hash
+from recordings.loader import request_kind, scan
+from recordings.model import Kind, Problem, Recording
+from recordings.testid import try_parse_test_id
+
+SHARED_FALLBACK = "tests/integration/common/recordings"
+
+
+@dataclass
+class Lookup:
+    path: str
+    exists: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "exists": self.exists}
+
+
+@dataclass
+class Candidate:
+    recording: Recording
+    distance: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.recording.id, "path": self.recording.path, "distance": round(self.distance, 4)}
+
+
+@dataclass
+class Explanation:
+    hash: str
+    test_id: str | None
+    lookups: list[Lookup] = field(default_factory=list)
+    elsewhere: list[Recording] = field(default_factory=list)  # files named for the hash, not where replay looks
+    test_recordings: list[Recording] = field(default_factory=list)
+    test_known: bool | None = None  # None: no test_id given
+    candidates: list[Candidate] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    verdict: str = ""
+
+    @property
+    def found(self) -> bool:
+        return any(lk.exists for lk in self.lookups)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "hash": self.hash,
+            "test_id": self.test_id,
+            "found": self.found,
+            "verdict": self.verdict,
+            "lookups": [lk.to_dict() for lk in self.lookups],
+            "elsewhere": [{"path": r.path, "test_id": r.test_id} for r in self.elsewhere],
+            "test_known": self.test_known,
+            "test_recordings": [{"id": r.id, "path": r.path, "endpoint": r.endpoint, "model": r.model}
+                                for r in self.test_recordings],
+            "candidates": [c.to_dict() for c in self.candidates],
+            "differences": self.differences,
+        }
+
+
+def replay_folders(root: str, test_id: str | None) -> list[str]:
+    folders = []
+    tid = try_parse_test_id(test_id) if test_id else None
+    if tid is not None:
+        folders.append(os.path.join(root, os.path.dirname(tid.file), "recordings"))
+    folders.append(os.path.join(root, SHARED_FALLBACK))
+    return folders
+
+
+def _matches_hash(path: str, h: str) -> bool:
+    name = os.path.basename(path)
+    return name == f"{h}.json" or (name.startswith(f"models-{h}-") and name.endswith(".json"))
+
+
+def _lookups(root: str, test_id: str | None, h: str) -> list[Lookup]:
+    out = []
+    for folder in replay_folders(root, test_id):
+        exact = os.path.join(folder, f"{h}.json")
+        if os.path.exists(exact):
+            out.append(Lookup(exact, True))
+            continue
+        models = []
+        if os.path.isdir(folder):
+            models = sorted(os.path.join(folder, n) for n in os.listdir(folder) if _matches_hash(n, h))
+        out.append(Lookup(models[0], True) if models else Lookup(exact, False))
+    return out
+
+
+def _corpus(root: str) -> tuple[list[Recording], list[Problem]]:
+    found = discover([root])
+    recs, problems = [], list(found.problems)
+    for item in scan(found.files):
+        (problems if isinstance(item, Problem) else recs).append(item)
+    return recs, problems
+
+
+def explain_hash(root: str, h: str, test_id: str | None = None,
+                 corpus: list[Recording] | None = None) -> Explanation:
+    root = os.path.abspath(root)
+    recs = corpus if corpus is not None else _corpus(root)[0]
+    ex = Explanation(h, test_id, lookups=_lookups(root, test_id, h))
+    looked = {os.path.abspath(lk.path) for lk in ex.lookups if lk.exists}
+    ex.elsewhere = [r for r in recs if _matches_hash(r.path, h) and os.path.abspath(r.path) not in looked]
+    if test_id:
+        ex.test_recordings = sorted((r for r in recs if r.test_id == test_id), key=lambda r: r.path)
+        ex.test_known = bool(ex.test_recordings) or _test_exists(root, test_id)
+    if ex.found:
+        where = next(lk.path for lk in ex.lookups if lk.exists)
+        ex.verdict = f"found: replay reads {os.path.relpath(where, root)}"
+    elif ex.elsewhere:
+        r = ex.elsewhere[0]
+        ex.verdict = (f"a file for this hash exists, but where replay does not look: {os.path.relpath(r.path, root)}"
+                      + (f" (it belongs to {r.test_id})" if r.test_id and r.test_id != test_id else ""))
+    elif test_id and not ex.test_known:
+        ex.verdict = "unknown test: no recording has this test_id and its test file does not define it"
+    else:
+        ex.verdict = "not recorded: no file for this hash anywhere in the corpus"
+    return ex
+
+
+def _test_exists(root: str, test_id: str) -> bool:
+    from recordings.tests_index import ALIVE, StaticIndex
+
+    tid = try_parse_test_id(test_id)
+    if tid is None:
+        return False
+    return StaticIndex(root).verdict(tid).status == ALIVE
+
+
+def request_from_json(data: Any, endpoint: str, method: str, url: str | None) -> dict[str, Any]:
+    """A request object from what a user pasted: a recording, a request, or a bare body."""
+    if isinstance(data, dict) and isinstance(data.get("request"), dict):
+        return data["request"]
+    if isinstance(data, dict) and request_kind(data) is not None:
+        return data
+    if isinstance(data, dict):  # a bare body, e.g. {"model": ..., "messages": [...]}
+        return {"method": method, "url": url or f"http://localhost{endpoint}", "headers": {}, "body": data,
+                "endpoint": endpoint, "model": data.get("model", "")}
+    raise ValueError("the request must be a JSON object")
+
+
+def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int = 5) -> Explanation:
+    from recordings.hashing import hash_inputs
+    from recordings.loader import load
+
+    kind = request_kind(request)
+    if kind is None or kind is Kind.FILE_PROCESSOR:
+        raise ValueError("the request has no hash rule (expected an inference, HTTP or tool request)")
+    h = request_hash(kind, request, test_id)
+    root = os.path.abspath(root)
+    recs, _ = _corpus(root)
+    ex = explain_hash(root, h, test_id, recs)
+    if ex.found:
+        return ex
+    endpoint = _endpoint(kind, request)
+    same = [r for r in ex.test_recordings if r.endpoint == endpoint and r.kind is kind]
+    if not same:
+        return ex
+    from deepdiff import DeepDiff
+
+    mine = hash_inputs(kind, request, test_id)
+    scored = []
+    for r in same:
+        try:
+            theirs = hash_inputs(kind, load(r.path).doc["request"], r.test_id)
+        except Exception:  # noqa: BLE001 - an unreadable candidate is simply not a candidate
+            continue
+        distance = DeepDiff(theirs, mine, get_deep_distance=True, ignore_order=False).get("deep_distance", 0.0)
+        scored.append(Candidate(r, float(distance)))
+    scored.sort(key=lambda c: (c.distance, c.recording.path))
+    ex.candidates = scored[:limit]
+    if scored:
+        best = scored[0].recording
+        from recordings.corpus_diff import _deep_line
+
+        theirs = load(best.path).doc["request"]
+        dd = DeepDiff(theirs, request, verbose_level=2).to_dict()
+        lines = []
+        for dkind, items in dd.items():
+            if isinstance(items, dict):
+                lines.extend(_deep_line(dkind, path, change) for path, change in items.items())
+            else:
+                lines.extend(f"{dkind.replace('_', ' ')}: {path}" for path in items)
+        ex.differences = sorted(lines)
+        ex.verdict = (f"not recorded: the closest recording of this test and endpoint is {best.id[:12]} "
+                      f"({len(ex.differences)} field{'s differ' if len(ex.differences) != 1 else ' differs'})")
+    return ex
+
+
+def _endpoint(kind: Kind, request: dict[str, Any]) -> str | None:
+    from urllib.parse import urlsplit
+
+    if kind is Kind.TOOL:
+        return request.get("tool_name")
+    if kind is Kind.INFERENCE and isinstance(request.get("endpoint"), str):
+        return request["endpoint"]
+    url = request.get("url")
+    return urlsplit(url).path if isinstance(url, str) else None

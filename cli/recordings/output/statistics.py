@@ -1,0 +1,68 @@
+"""The ``stats`` report: tables with inline bars at a terminal, plain columns in a pipe."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from recordings.output.terminal import Printer, human_size
+from recordings.stats import CorpusStats
+
+BAR = 20
+
+
+def _bar(value: int, top: int) -> str:
+    if top <= 0:
+        return ""
+    n = round(BAR * value / top)
+    return "█" * n if n else ("▏" if value else "")
+
+
+def _table(p: Printer, title: str, rows: list[tuple[str, ...]], bar_values: list[int] | None = None) -> None:
+    p.line("")
+    p.line(title, "bold")
+    if not rows:
+        p.line("  (none)", "dim")
+        return
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    top = max(bar_values) if bar_values else 0
+    for k, r in enumerate(rows):
+        cells = "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+        if bar_values and p.color:
+            p.parts(("  " + cells + "  ", None), (_bar(bar_values[k], top), "cyan"))
+        else:
+            p.line("  " + cells)
+
+
+def render_stats(s: CorpusStats, stream: IO[str]) -> None:
+    p = Printer(stream)
+    p.parts(("recordings ", "bold"), (f"{s.files} files, {human_size(s.bytes)}", None))
+    share = f"{s.streamed / s.files:.0%}" if s.files else "0%"
+    mean = f"{s.stream_chunks / s.streamed:.1f}" if s.streamed else "0"
+    p.line(f"streamed   {s.streamed} ({share}), {mean} chunks per stream on average")
+    for dim in ("suite", "provider", "model", "endpoint", "kind"):
+        groups = sorted(s.by[dim].items(), key=lambda kv: (-kv[1].bytes, kv[0]))
+        rows = [(k, str(g.count), human_size(g.bytes)) for k, g in groups]
+        _table(p, f"by {dim}", rows, [g.bytes for _, g in groups])
+    _table(p, "exceptions by type", [(k, str(v)) for k, v in s.exceptions.most_common()],
+           [v for _, v in s.exceptions.most_common()])
+    tokens = sorted(s.tokens.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]), kv[0]))
+    _table(p, "token usage by model (prompt, completion)", [(m, f"{t[0]:,}", f"{t[1]:,}") for m, t in tokens],
+           [t[0] + t[1] for _, t in tokens])
+    p.line("")
+    p.line("health", "bold")
+    health = [
+        ("name does not match request hash", len(s.hash_mismatch), "recordings normalize --rehash"),
+        ("not normalized", len(s.not_normalized), "recordings normalize"),
+        ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"),
+        ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
+        ("unreadable", len(s.unreadable), "recordings validate"),
+    ]
+    width = max(len(h[0]) for h in health)
+    for label, count, fix in health:
+        style = "yellow" if count and label != "shared (no test_id)" else None
+        p.parts((f"  {label:<{width}}  {count:>6}  ", style), (fix if count else "", "dim"))
+    _table(p, "largest recordings", [(path, human_size(b)) for b, path in s.largest])
+    if s.growth is not None:
+        _table(p, "suites that grew most", [(g["suite"], human_size(g["before"]), human_size(g["now"]),
+                                             ("+" if g["growth"] >= 0 else "-") + human_size(abs(g["growth"])))
+                                            for g in s.growth], [max(g["growth"], 0) for g in s.growth])

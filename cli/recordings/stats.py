@@ -1,0 +1,232 @@
+"""The corpus at a glance: counts, bytes, token usage and health (the core of ``recordings stats``)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from recordings.model import Problem, Recording
+
+
+@dataclass(frozen=True)
+class FileStats:
+    """What one file contributes: its cheap fields plus usage and two health bits."""
+
+    recording: Recording
+    prompt_tokens: int
+    completion_tokens: int
+    name_matches_hash: bool | None  # None: no hash rule (file processors)
+    normalized: bool
+
+
+def _usage_dict(data: Any) -> dict[str, Any] | None:
+    return data if isinstance(data, dict) else None
+
+
+def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
+    """(prompt, completion) tokens recorded in a response, reading only where usage lives."""
+    from recordings.reassembly.accumulate import usage_from
+
+    response = doc.get("response") if isinstance(doc.get("response"), dict) else {}
+    body = response.get("body")
+    usage = None
+    if isinstance(body, dict):
+        data = body.get("__data__", body)
+        if isinstance(data, dict):
+            usage = usage_from(data.get("usage")) or usage_from(data.get("usage_metadata")) or \
+                (usage_from(data) if "eval_count" in data else None)
+    elif isinstance(body, list) and body:
+        if isinstance(body[0], str):  # SSE: the last events carry the totals
+            import orjson
+
+            for line in reversed(body[-12:]):
+                if isinstance(line, str) and line.startswith("data: {"):
+                    try:
+                        event = orjson.loads(line[6:])
+                    except orjson.JSONDecodeError:
+                        continue
+                    inner = event.get("interaction") if isinstance(event.get("interaction"), dict) else event
+                    usage = usage_from(inner.get("usage"))
+                    if usage:
+                        break
+        else:
+            for item in reversed(body[-3:]):
+                if isinstance(item, dict):
+                    data = item.get("__data__", item)
+                    if isinstance(data, dict):
+                        usage = usage_from(data.get("usage")) or usage_from(data.get("usage_metadata"))
+                        if usage:
+                            break
+    if usage is None:
+        return 0, 0
+    return usage.prompt_tokens or 0, usage.completion_tokens or 0
+
+
+def file_stats(path: str) -> FileStats | Problem:
+    """Per-file work for stats (runs in worker processes)."""
+    from recordings.errors import LoadError
+    from recordings.hashing import request_hash
+    from recordings.loader import load
+    from recordings.model import Kind
+    from recordings.normalization import hash_of_name, normalize_document
+
+    try:
+        loaded = load(path)
+    except LoadError as exc:
+        return Problem(path, exc.reason)
+    except RecursionError:
+        return Problem(path, "nested too deeply to read")
+    rec, doc = loaded.recording, loaded.doc
+    try:
+        prompt, completion = quick_usage(doc)
+        name_ok: bool | None = None
+        if rec.kind is not Kind.FILE_PROCESSOR:
+            h = request_hash(rec.kind, doc["request"], rec.test_id)
+            have = hash_of_name(rec.id)
+            name_ok = h == have or (len(have) == 12 and h.startswith(have))
+        normalized = not normalize_document(doc, hash_of_name(rec.id), apply=False)
+    except (RecursionError, TypeError, ValueError) as exc:
+        return Problem(path, f"could not be measured ({type(exc).__name__})")
+    return FileStats(rec, prompt, completion, name_ok, normalized)
+
+
+@dataclass
+class Group:
+    count: int = 0
+    bytes: int = 0
+
+    def add(self, size: int) -> None:
+        self.count += 1
+        self.bytes += size
+
+
+@dataclass
+class CorpusStats:
+    files: int = 0
+    bytes: int = 0
+    by: dict[str, dict[str, Group]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Group)))
+    streamed: int = 0
+    stream_chunks: int = 0
+    exceptions: Counter = field(default_factory=Counter)
+    tokens: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    hash_mismatch: list[str] = field(default_factory=list)
+    not_normalized: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)
+    shared: int = 0
+    unreadable: list[Problem] = field(default_factory=list)
+    largest: list[tuple[int, str]] = field(default_factory=list)
+    growth: list[dict[str, Any]] | None = None
+
+    def add(self, s: FileStats) -> None:
+        r = s.recording
+        self.files += 1
+        self.bytes += r.size
+        for dim, value in (("suite", r.suite), ("provider", r.provider or "-"), ("model", r.model or "-"),
+                           ("endpoint", r.endpoint or "-"), ("kind", r.kind.value)):
+            self.by[dim][value].add(r.size)
+        if r.streaming:
+            self.streamed += 1
+            self.stream_chunks += r.chunks
+        if r.exception is not None:
+            self.exceptions[r.exception.type or "?"] += 1
+        elif r.status is not None and r.status >= 400:
+            self.exceptions[f"HTTP {r.status}"] += 1
+        if s.prompt_tokens or s.completion_tokens:
+            t = self.tokens[r.model or "-"]
+            t[0] += s.prompt_tokens
+            t[1] += s.completion_tokens
+        if s.name_matches_hash is False:
+            self.hash_mismatch.append(r.path)
+        if not s.normalized:
+            self.not_normalized.append(r.path)
+        if r.shared:
+            self.shared += 1
+        self.largest.append((r.size, r.path))
+
+    def finish(self) -> None:
+        self.largest = sorted(self.largest, key=lambda x: (-x[0], x[1]))[:10]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "bytes": self.bytes,
+            "by": {dim: {k: {"count": g.count, "bytes": g.bytes} for k, g in sorted(groups.items())}
+                   for dim, groups in sorted(self.by.items())},
+            "streaming": {"streamed": self.streamed,
+                          "share": round(self.streamed / self.files, 4) if self.files else 0.0,
+                          "mean_chunks": round(self.stream_chunks / self.streamed, 2) if self.streamed else 0.0},
+            "exceptions": dict(sorted(self.exceptions.items())),
+            "tokens": {m: {"prompt": t[0], "completion": t[1]} for m, t in sorted(self.tokens.items())},
+            "health": {
+                "hash_mismatch": {"count": len(self.hash_mismatch), "fix": "recordings normalize --rehash",
+                                  "files": sorted(self.hash_mismatch)},
+                "not_normalized": {"count": len(self.not_normalized), "fix": "recordings normalize",
+                                   "files": sorted(self.not_normalized)},
+                "orphaned": {"count": len(self.orphaned), "fix": "recordings prune (list: recordings ls --orphans)",
+                             "files": sorted(self.orphaned)},
+                "shared": {"count": self.shared, "list": "recordings ls --format json (shared: true)"},
+                "unreadable": {"count": len(self.unreadable), "list": "recordings validate --select syntax,schema",
+                               "files": sorted(p.path for p in self.unreadable)},
+            },
+            "largest": [{"path": p, "bytes": b} for b, p in self.largest],
+            "growth": self.growth,
+        }
+
+
+def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None) -> CorpusStats:
+    from recordings.parallel import ordered_map
+    from recordings.prune import plan
+    from recordings.tests_index import StaticIndex
+
+    result = CorpusStats()
+    result.unreadable.extend(problems)
+    records = []
+    for item in ordered_map(file_stats, list(files)):
+        if isinstance(item, Problem):
+            result.unreadable.append(item)
+        else:
+            result.add(item)
+            records.append(item.recording)
+    if root is not None:
+        index = StaticIndex(root)
+        if index.count_test_files():
+            result.orphaned = [o.recording.path for o in plan(records, index).orphans]
+    result.finish()
+    return result
+
+
+def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
+    """Bytes per suite of the recordings at git revision ``rev`` (sizes from ``git ls-tree -l``)."""
+    from recordings.loader import suite_of
+    from recordings.sources import GitSource, git
+
+    src = GitSource(root, rev)
+    prefix = os.path.relpath(src.root, src.top).replace(os.sep, "/")
+    spec = [] if prefix == "." else [prefix]
+    out = git(src.top, "ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", *spec)
+    sizes: dict[str, int] = defaultdict(int)
+    from recordings.discovery import is_recordings_folder
+
+    for record in out.split("\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition("\t")
+        parts = meta.split()
+        if len(parts) < 4 or parts[1] != "blob" or not path.endswith(".json"):
+            continue
+        if not is_recordings_folder(os.path.dirname(path) or "."):
+            continue
+        sizes[suite_of(os.path.join(src.top, path))] += int(parts[3])
+    return dict(sizes)
+
+
+def growth_since(stats: CorpusStats, root: str, rev: str) -> list[dict[str, Any]]:
+    before = suite_sizes_at(root, rev)
+    now = {k: g.bytes for k, g in stats.by["suite"].items()}
+    rows = []
+    for suite in set(before) | set(now):
+        rows.append({"suite": suite, "before": before.get(suite, 0), "now": now.get(suite, 0),
+                     "growth": now.get(suite, 0) - before.get(suite, 0)})
+    return sorted(rows, key=lambda r: (-r["growth"], r["suite"]))[:10]

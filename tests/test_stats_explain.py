@@ -1,0 +1,171 @@
+"""``recordings stats`` (numbers asserted exactly on the sample) and ``recordings explain``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, sample_file
+
+CHAT = "tests/integration/inference/test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]"
+CHAT_HASH = "b77e97369d3fc2851d5496f2e80a8aae05f6f8dde5724e19a750d2322d7c639f"
+
+
+def _stats(run, *args):
+    r = run("stats", SAMPLE, "--format", "json", *args)
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _folder_bytes(suite_folder: str) -> int:
+    return sum(p.stat().st_size for p in (SAMPLE / suite_folder).glob("*.json"))
+
+
+def test_stats_numbers_on_the_sample(run):
+    d = _stats(run)
+    assert d["files"] == 17
+    assert d["bytes"] == sum(p.stat().st_size for p in (SAMPLE / "tests").rglob("*.json"))
+    suites = {k: v["count"] for k, v in d["by"]["suite"].items()}
+    assert suites == {"common": 2, "files": 1, "inference": 8, "interactions": 1, "legacy": 1, "messages": 1,
+                      "responses": 2, "tool_runtime": 1}
+    assert d["by"]["suite"]["inference"]["bytes"] == _folder_bytes("tests/integration/inference/recordings")
+    assert d["by"]["suite"]["legacy"]["bytes"] == _folder_bytes("tests/integration/recordings/responses")
+    assert {k: v["count"] for k, v in d["by"]["provider"].items()} == {
+        "anthropic-compatible": 1, "azure": 1, "gemini": 1, "ollama": 5, "openai": 5, "pypdf": 1, "tavily": 1,
+        "vertexai": 2}
+    assert {k: v["count"] for k, v in d["by"]["kind"].items()} == {"file-processor": 1, "http": 2, "inference": 13,
+                                                                   "tool": 1}
+    assert d["by"]["endpoint"]["/v1/chat/completions"]["count"] == 7
+    assert d["by"]["model"]["gpt-4o"]["count"] == 4
+    # 7 streams: 13 + 10 + 5 + 3 chat/completion chunks, 15 + 7 SSE data lines, 3 Gemini chunks
+    assert d["streaming"] == {"streamed": 7, "share": round(7 / 17, 4), "mean_chunks": 8.0}
+    assert d["exceptions"] == {"APIConnectionError": 1, "BadRequestError": 1}
+    assert d["tokens"] == {
+        "gemini-2.5-flash-lite": {"prompt": 9, "completion": 11},
+        "gpt-4o": {"prompt": 11 + 16, "completion": 12 + 2},
+        "gpt-oss:20b": {"prompt": 88 + 40, "completion": 41 + 22},
+        "llama3.2:3b-instruct-fp16": {"prompt": 7 + 5, "completion": 10 + 2},
+        "publishers/google/models/gemini-2.0-flash": {"prompt": 2 + 9, "completion": 9 + 8},
+        "text-embedding-3-small": {"prompt": 6, "completion": 0},
+    }
+    health = {k: v["count"] for k, v in d["health"].items()}
+    assert health == {"hash_mismatch": 0, "not_normalized": 0, "orphaned": 0, "shared": 2, "unreadable": 0}
+    assert d["health"]["not_normalized"]["fix"] == "recordings normalize"
+    assert [x["path"].rsplit("/", 1)[1][:12] for x in d["largest"][:3]] == ["b77e97369d3f", "cfe08c6d0c8f",
+                                                                            "bcbdbc2136eb"]
+    assert len(d["largest"]) == 10
+
+
+def test_stats_health_finds_problems(tmp_path, run):
+    shutil.copytree(SAMPLE, tmp_path / "s")
+    root = tmp_path / "s"
+    rec = root / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
+    doc = json.loads(rec.read_bytes())
+    doc["response"]["body"]["__data__"]["id"] = "chatcmpl-x"
+    rec.write_text(json.dumps(doc, indent=2) + "\n")
+    (root / "tests/integration/inference/recordings" / ("c" * 64 + ".json")).write_bytes(rec.read_bytes())
+    (root / "tests/integration/inference/recordings/broken.json").write_bytes(b"{")
+    (root / "tests/integration/messages/test_messages.py").unlink()
+    r = run("stats", root, "--format", "json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    counts = {k: v["count"] for k, v in d["health"].items()}
+    assert counts == {"hash_mismatch": 1, "not_normalized": 2, "orphaned": 1, "shared": 2, "unreadable": 1}
+    assert d["health"]["orphaned"]["files"][0].endswith(sample_file("bcbdbc2136eb").name)
+
+
+def test_stats_text_and_since(tmp_path, run, monkeypatch):
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE, repo)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q"], cwd=repo, check=True)
+    subprocess.run(git + ["add", "."], cwd=repo, check=True)
+    subprocess.run(git + ["commit", "-qm", "one"], cwd=repo, check=True)
+    extra = repo / "tests/integration/messages/recordings" / ("d" * 64 + ".json")
+    extra.write_bytes(sample_file("bcbdbc2136eb").read_bytes())
+    monkeypatch.chdir(repo)
+    d = json.loads(run("stats", ".", "--since", "HEAD", "--format", "json").stdout)
+    assert d["growth"][0] == {"suite": "messages", "before": extra.stat().st_size, "now": 2 * extra.stat().st_size,
+                              "growth": extra.stat().st_size}
+    r = run("stats", ".", "--since", "HEAD")
+    assert "by suite\n  inference" in r.stdout and "suites that grew most\n  messages" in r.stdout
+    assert "\x1b[" not in r.stdout
+    assert run("stats", ".", "--since", "nope").exit_code == 2
+
+
+def test_explain_exact_hit(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json")
+    assert r.exit_code == 0
+    d = json.loads(r.stdout)
+    assert d["found"] is True
+    assert [(lk["path"], lk["exists"]) for lk in d["lookups"]] == [
+        (str(SAMPLE / f"tests/integration/inference/recordings/{CHAT_HASH}.json"), True),
+        (str(SAMPLE / f"tests/integration/common/recordings/{CHAT_HASH}.json"), False)]
+    assert d["verdict"] == f"found: replay reads tests/integration/inference/recordings/{CHAT_HASH}.json"
+
+
+def test_explain_hit_in_the_wrong_folder(tmp_path, run, monkeypatch):
+    shutil.copytree(SAMPLE, tmp_path / "s")
+    root = tmp_path / "s"
+    src = root / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
+    (root / "tests/integration/agents/recordings").mkdir(parents=True)
+    src.rename(root / f"tests/integration/agents/recordings/{CHAT_HASH}.json")
+    monkeypatch.chdir(root)
+    r = run("explain", CHAT_HASH, "--test-id", CHAT)
+    assert r.exit_code == 1
+    assert f"elsewhere tests/integration/agents/recordings/{CHAT_HASH}.json  (test_id: {CHAT})" in r.stdout
+    assert r.stdout.rstrip().endswith(
+        f"verdict   a file for this hash exists, but where replay does not look: "
+        f"tests/integration/agents/recordings/{CHAT_HASH}.json")
+
+
+def test_explain_miss_names_the_one_changed_field(tmp_path, run, monkeypatch):
+    request = json.loads((SAMPLE / f"tests/integration/inference/recordings/{CHAT_HASH}.json").read_bytes())["request"]
+    request["body"]["messages"][1]["content"] = "What is the weather in Paris and in Osaka?"
+    req = tmp_path / "req.json"
+    req.write_text(json.dumps(request))
+    monkeypatch.chdir(SAMPLE)
+    r = run("explain", "--test-id", CHAT, "--request", req, "--format", "json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    assert d["found"] is False
+    assert [c["id"][:12] for c in d["candidates"]] == ["b77e97369d3f"]
+    assert d["differences"] == ["['body']['messages'][1]['content']: \"What is the weather in Paris and in Tokyo?\" "
+                                "→ \"What is the weather in Paris and in Osaka?\""]
+    assert d["verdict"] == "not recorded: the closest recording of this test and endpoint is b77e97369d3f " \
+                           "(1 field differs)"
+    # a bare body through stdin works too (endpoint and method by option)
+    r = run("explain", "--test-id", CHAT, "--request", "-", "--format", "json",
+            input=json.dumps(request["body"]))
+    assert json.loads(r.stdout)["differences"][0].startswith("['body']['messages'][1]['content']")
+
+
+def test_explain_same_request_is_found(run, monkeypatch, tmp_path):
+    doc = (SAMPLE / f"tests/integration/inference/recordings/{CHAT_HASH}.json").read_bytes()
+    req = tmp_path / "rec.json"
+    req.write_bytes(doc)  # a whole recording is accepted too
+    monkeypatch.chdir(SAMPLE)
+    r = run("explain", "--test-id", CHAT, "--request", req, "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["hash"] == CHAT_HASH
+
+
+def test_explain_unknown_test(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    test_id = "tests/integration/inference/test_chat.py::test_never_written"
+    r = run("explain", "0" * 64, "--test-id", test_id, "--format", "json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    assert d["test_known"] is False and d["test_recordings"] == []
+    assert d["verdict"] == "unknown test: no recording has this test_id and its test file does not define it"
+
+
+def test_explain_usage_errors(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    assert run("explain").exit_code == 2
+    assert run("explain", "--request", "x.json").exit_code == 2
+    assert run("explain", "--test-id", CHAT, "--request", "/no/such.json").exit_code == 2
