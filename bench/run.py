@@ -36,9 +36,10 @@ print(n, file=sys.stderr)
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def measure(argv: list[str], repeat: int) -> tuple[float, float, int]:
+def measure(argv: list[str], repeat: int, warm: bool = True) -> tuple[float, float, int]:
     best, peak, code = float("inf"), 0.0, 0
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)  # warm-up
+    if warm:
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)  # warm-up
     for _ in range(repeat):
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)

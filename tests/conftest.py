@@ -31,6 +31,12 @@ def shared_file(prefix: str) -> Path:
     return matches[0]
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own result cache, never the user's."""
+    monkeypatch.setenv("RECORDINGS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -282,13 +282,19 @@ def scan_one(path: str) -> Recording | Problem:
     return item.recording if isinstance(item, Loaded) else item
 
 
-def scan(files: Iterable[str]) -> Iterator[Recording | Problem]:
+def _encode(item: Recording | Problem) -> list[Any] | None:
+    return item.state() if isinstance(item, Recording) else None
+
+
+def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | Problem]:
     """Cheap fields of many files, in order; a bad file yields a Problem and the scan goes on.
 
     Parsed documents are dropped at once, so memory stays flat. Large inputs are
     parsed on all cores (see :mod:`recordings.parallel`); the cyclic garbage
-    collector is paused while parsing, since JSON makes no cycles.
+    collector is paused while parsing, since JSON makes no cycles. With a
+    :class:`~recordings.cache.Cache`, unchanged files are not read at all.
     """
-    from recordings.parallel import ordered_map
+    from recordings.cache import cached_map
+    from recordings.model import recording_from_state
 
-    yield from ordered_map(scan_one, list(files))
+    yield from cached_map(scan_one, list(files), "recording", _encode, recording_from_state, cache)

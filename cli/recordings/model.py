@@ -123,17 +123,20 @@ class Recording:
             out.append("shared")
         return tuple(out)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Cheap pickling for worker processes: primitives only, rebuilt in one call.
-        e = self.exception
-        return (_rebuild_recording, (
-            self.id, self.path, self.suite, self.test_id,
-            None if self.test is None else (self.test.file, self.test.classes, self.test.function, self.test.params),
-            self.kind.value, self.method, self.endpoint, self.url,
-            self.provider, self.model, self.streaming, self.chunks,
-            None if e is None else (e.type, e.status, e.message, e.category, e.provider),
+    def state(self) -> list[Any]:
+        """Primitives only (JSON- and pickle-friendly), without the path: see :func:`recording_from_state`."""
+        e, t = self.exception, self.test
+        return [
+            self.id, self.suite, self.test_id,
+            None if t is None else [t.file, list(t.classes), t.function, t.params],
+            self.kind.value, self.method, self.endpoint, self.url, self.provider, self.model, self.streaming,
+            self.chunks, None if e is None else [e.type, e.status, e.message, e.category, e.provider],
             self.status, self.size, self.response_type,
-        ))
+        ]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # cheap pickling for worker processes
+        return (recording_from_state, (self.path, self.state()))
 
     def to_dict(self) -> dict[str, Any]:
         """The documented, stable JSON object of ``ls --format json``."""
@@ -162,12 +165,14 @@ class Recording:
 _KINDS = {k.value: k for k in Kind}
 
 
-def _rebuild_recording(id, path, suite, test_id, test, kind, method, endpoint, url, provider, model, streaming,
-                       chunks, exception, status, size, response_type) -> Recording:  # noqa: A002
-    test_obj = None if test is None else TestId(test_id, *test)
-    return Recording(id, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url,
-                     provider, model, streaming, chunks, None if exception is None else ExceptionInfo(*exception),
-                     status, size, response_type)
+def recording_from_state(path: str, state: list[Any]) -> Recording:
+    """The inverse of :meth:`Recording.state` (state from a worker process or the cache)."""
+    (id_, suite, test_id, test, kind, method, endpoint, url, provider, model, streaming, chunks, exception,
+     status, size, response_type) = state
+    test_obj = None if test is None else TestId(test_id, test[0], tuple(test[1]), test[2], test[3])
+    return Recording(id_, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url, provider, model,
+                     streaming, chunks, None if exception is None else ExceptionInfo(*exception), status, size,
+                     response_type)
 
 
 @dataclass(frozen=True, slots=True)

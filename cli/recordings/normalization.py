@@ -234,7 +234,12 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     if new == raw and not new_path:
         return FilePlan(path, "unchanged")
     plan = FilePlan(path, "change", counts, new_path)
-    if not os.access(path, os.W_OK) or not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
+    try:
+        owner_can_write = bool(os.stat(path).st_mode & 0o200)
+    except OSError:
+        owner_can_write = False
+    if not owner_can_write or not os.access(path, os.W_OK) or \
+            not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
         plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
     if new_path and os.path.lexists(new_path):
         try:

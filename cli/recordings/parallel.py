@@ -1,7 +1,8 @@
 """Spreading per-file work over the machine's cores, with results in input order.
 
 Small inputs run serially (a worker pool costs more than it saves). Set
-``RECORDINGS_JOBS=1`` to force serial runs, or a number to set the workers.
+``RECORDINGS_JOBS=1`` to force serial runs, or a number to set the workers;
+``RECORDINGS_PARALLEL_MIN`` sets the size from which a pool is used.
 """
 
 from __future__ import annotations
@@ -35,8 +36,20 @@ def _init_worker() -> None:
     gc.disable()  # parsed JSON makes no cycles; see loader.scan
 
 
-def ordered_map(func: Callable[[T], R], items: Sequence[T], min_items: int = MIN_FILES) -> Iterator[R]:
-    """``map(func, items)``, in parallel when it pays, always in input order."""
+def min_items() -> int:
+    try:
+        return int(os.environ.get("RECORDINGS_PARALLEL_MIN", MIN_FILES))
+    except ValueError:
+        return MIN_FILES
+
+
+def ordered_map(func: Callable[[T], R], items: Sequence[T], min_items: int | None = None) -> Iterator[R]:
+    """``map(func, items)``, in parallel when it pays, always in input order.
+
+    ``RECORDINGS_PARALLEL_MIN`` sets how many items make a pool worth it (default 400).
+    """
+    if min_items is None:
+        min_items = globals()["min_items"]()
     n = workers()
     if n < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         was = gc.isenabled()

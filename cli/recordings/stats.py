@@ -175,15 +175,30 @@ class CorpusStats:
         }
 
 
-def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None) -> CorpusStats:
-    from recordings.parallel import ordered_map
+def _encode(item: FileStats | Problem) -> list[Any] | None:
+    if isinstance(item, Problem):
+        return None
+    return [item.recording.state(), item.prompt_tokens, item.completion_tokens, item.name_matches_hash,
+            item.normalized]
+
+
+def _decode(path: str, value: list[Any]) -> FileStats:
+    from recordings.model import recording_from_state
+
+    return FileStats(recording_from_state(path, value[0]), value[1], value[2], value[3], value[4])
+
+
+def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None,
+           cache: Any = None, progress: Any = None) -> CorpusStats:
+    from recordings.cache import cached_map
     from recordings.prune import plan
     from recordings.tests_index import StaticIndex
 
     result = CorpusStats()
     result.unreadable.extend(problems)
     records = []
-    for item in ordered_map(file_stats, list(files)):
+    items = cached_map(file_stats, list(files), "stats", _encode, _decode, cache)
+    for item in progress(items) if progress else items:
         if isinstance(item, Problem):
             result.unreadable.append(item)
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from recordings.checks import RULES, FileContext, Finding
 from recordings.checks.duplicate import check_corpus
@@ -63,16 +63,28 @@ class Report:
         return sum(1 for f in self.findings if f.severity == "warning")
 
 
+def _encode(result: tuple[list[Finding], tuple[str | None, str] | None]) -> list[Any]:
+    findings, key = result
+    return [[[f.rule, f.severity, f.message, f.json_path] for f in findings], None if key is None else list(key)]
+
+
+def _decode(path: str, value: list[Any]) -> tuple[list[Finding], tuple[str | None, str] | None]:
+    findings = [Finding(path, *f) for f in value[0]]
+    return findings, None if value[1] is None else (value[1][0], value[1][1])
+
+
 def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: set[str] | None = None,
-             config: Config | None = None, problems: Iterable[Problem] = ()) -> Report:
+             config: Config | None = None, problems: Iterable[Problem] = (), cache: Any = None,
+             progress: Any = None) -> Report:
     """Findings for every file, in file order, then corpus-wide findings."""
-    from recordings.parallel import ordered_map
+    from recordings.cache import cached_map
 
     files = list(files)
     config = config or Config()
     raw_findings: list[Finding] = [Finding(p.path, "syntax", "error", p.reason) for p in problems]
     keys = []
-    for path, (found, key) in zip(files, ordered_map(check_file, files)):
+    results = cached_map(check_file, files, "validate", _encode, _decode, cache)
+    for path, (found, key) in zip(files, progress(results) if progress else results):
         raw_findings.extend(found)
         keys.append((path, key))
     if select is None or "duplicate" in select:

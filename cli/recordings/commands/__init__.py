@@ -43,6 +43,7 @@ from recordings.commands import prune as _prune  # noqa: E402,F401
 from recordings.commands import diff as _diff  # noqa: E402,F401
 from recordings.commands import stats as _stats  # noqa: E402,F401
 from recordings.commands import explain as _explain  # noqa: E402,F401
+from recordings.commands import cache as _cache  # noqa: E402,F401
 
 
 def main() -> None:

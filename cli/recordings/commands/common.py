@@ -42,3 +42,13 @@ def find(paths: list[str] | None, quiet: bool = False) -> Found:
 def note(message: str) -> None:
     """A human summary line: always stderr."""
     sys.stderr.write(message + "\n")
+
+
+def open_cache(no_cache: bool):
+    """The per-file result cache, unless --no-cache (or RECORDINGS_NO_CACHE=1)."""
+    from recordings.cache import Cache
+
+    return Cache(enabled=not no_cache)
+
+
+NO_CACHE_HELP = "Read every file; neither use nor update the cache."

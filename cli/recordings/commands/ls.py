@@ -7,8 +7,11 @@ from typing import List, Optional
 
 import typer
 
+from recordings.output.progress import track
+
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, Format, find, note, report_problems
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, Format, find, note, open_cache,
+                                        report_problems)
 from recordings.filters import SORT_KEYS, Filter
 from recordings.loader import scan
 from recordings.model import Kind, Problem, Recording
@@ -35,6 +38,8 @@ def ls_command(
     root: Optional[str] = typer.Option(None, "--root", help="Project root for --orphans "
                                                             "(default: nearest pyproject.toml or .git)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """List recordings: id, suite, test, endpoint, model, streaming, size and flags."""
     if sort not in SORT_KEYS:
@@ -45,7 +50,7 @@ def ls_command(
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
-    for item in scan(found.files):
+    for item in track(scan(found.files, open_cache(no_cache)), len(found.files), "reading", quiet):
         if isinstance(item, Problem):
             problems.append(item)
             continue

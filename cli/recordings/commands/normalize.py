@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, Format, find, note
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, Format, find, note, open_cache
+from recordings.output.progress import track
 
 FIELDS = ("id", "created", "created_at", "durations", "mapping", "response_id", "create_time", "date",
           "message_id", "request_id", "bytes", "renamed")
@@ -42,11 +43,13 @@ def normalize_command(
                                                             "Off by default: the recorder leaves them."),
     rehash: bool = typer.Option(False, "--rehash", help="Rename files whose request hash differs from their name."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Re-normalize response ids, timestamps and bytes; byte-exact, atomic, and idempotent."""
-    from recordings.normalization import apply_plan, plan_file
+    from recordings.cache import cached_map, stat_or_none
+    from recordings.normalization import FilePlan, apply_plan, plan_file
     from recordings.output.jsonout import write_json
-    from recordings.parallel import ordered_map
 
     dry = check or diff
     found = find(paths)
@@ -60,13 +63,25 @@ def normalize_command(
         except OSError as exc:
             sys.stderr.write(f"{tmp}: stale temp file from an interrupted run could not be removed: {exc.strerror}\n")
     keep = not check or diff
+    cache = open_cache(no_cache)
+    section = f"normalize:{int(extended)}:{int(rehash)}"
 
     def plans():
         if keep:  # bytes are needed in this process: plan serially to keep memory flat
             for path in found.files:
-                yield plan_file(path, extended, rehash, True)
+                st = stat_or_none(path)
+                cached = cache.get(path, section, st)
+                if cached is not None and cached[0] == "unchanged":
+                    yield FilePlan(path, "unchanged")
+                    continue
+                plan = plan_file(path, extended, rehash, True)
+                if plan.status == "unchanged":
+                    cache.put(path, section, st, _encode_plan(plan))
+                yield plan
+            cache.save()
         else:
-            yield from ordered_map(_PlanCheck(extended, rehash), found.files)
+            yield from cached_map(_PlanCheck(extended, rehash), found.files, section, _encode_plan, _decode_plan,
+                                  cache)
 
     results = []
     totals: dict[str, int] = {}
@@ -74,7 +89,7 @@ def normalize_command(
     for p in found.problems:
         sys.stderr.write(f"{p.path}: {p.reason}\n")
     claimed: dict[str, str] = {}
-    for plan in plans():
+    for plan in track(plans(), len(found.files), "normalizing", quiet):
         if plan.status == "change" and plan.new_path:
             other = claimed.get(plan.new_path)
             if other:
@@ -119,6 +134,19 @@ def normalize_command(
     if check and changed:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _encode_plan(plan):
+    """Only plans that depend on the file alone are cached (not renames, conflicts or problems)."""
+    if plan.status in ("unchanged", "change") and not plan.new_path:
+        return [plan.status, plan.changes]
+    return None
+
+
+def _decode_plan(path: str, value):
+    from recordings.normalization import FilePlan
+
+    return FilePlan(path, value[0], dict(value[1]))
 
 
 class _PlanCheck:

@@ -10,7 +10,8 @@ import typer
 from typer.core import TyperCommand
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format, find, note, report_problems
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note,
+                                        open_cache, report_problems)
 
 
 def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str]):
@@ -44,13 +45,15 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
     return index, f"test files under {root}"
 
 
-def scan_recordings(paths):
+def scan_recordings(paths, no_cache: bool = False, quiet: bool = False):
+    from recordings.output.progress import track
+
     from recordings.loader import scan
     from recordings.model import Problem
 
     found = find(paths)
     records, problems = [], list(found.problems)
-    for item in scan(found.files):
+    for item in track(scan(found.files, open_cache(no_cache)), len(found.files), "reading", quiet):
         (problems if isinstance(item, Problem) else records).append(item)
     return records, problems
 
@@ -83,6 +86,8 @@ def prune_command(
                                        help="Refuse when a larger share of the corpus would go."),
     trash: Optional[str] = typer.Option(None, "--trash", help="Move files into DIR instead of deleting them."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json (the plan)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
@@ -94,7 +99,7 @@ def prune_command(
         collect = True
     project = root or find_root((paths or ["."])[0])
     index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest)
-    records, problems = scan_recordings(paths)
+    records, problems = scan_recordings(paths, no_cache, quiet)
     report_problems(problems)
     result = plan(records, index)
     if fmt is Format.json:

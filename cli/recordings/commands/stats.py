@@ -7,8 +7,10 @@ from typing import List, Optional
 
 import typer
 
+from recordings.output.progress import track
+
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format, find, note
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note, open_cache
 
 
 @app.command("stats")
@@ -18,6 +20,8 @@ def stats_command(
                                                             "(default: nearest pyproject.toml or .git)."),
     since: Optional[str] = typer.Option(None, "--since", help="A git revision: show the suites that grew most."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Counts and bytes per suite, provider, model, endpoint and kind; tokens; health."""
     from recordings.output.jsonout import write_json
@@ -28,7 +32,8 @@ def stats_command(
 
     found = find(paths)
     project = root or find_root((paths or ["."])[0])
-    stats = gather(found.files, found.problems, project)
+    stats = gather(found.files, found.problems, project, open_cache(no_cache),
+                   progress=lambda it: track(it, len(found.files), "measuring", quiet))
     if since:
         try:
             stats.growth = growth_since(stats, project, since)

@@ -8,8 +8,10 @@ from typing import List, Optional
 
 import typer
 
+from recordings.output.progress import track
+
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, find, note
+from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, find, note, open_cache
 
 
 class ValidateFormat(str, Enum):
@@ -38,6 +40,8 @@ def validate_command(
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),
     config_file: Optional[str] = typer.Option(None, "--config", help="pyproject.toml to read [tool.recordings] from "
                                                                       "(default: the nearest one up from here)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check every recording against the rules (see the README's table); exit 1 on errors."""
     from recordings.checks import RULES
@@ -54,7 +58,9 @@ def validate_command(
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
     found = find(paths)
-    report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems)
+    report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
+                      cache=open_cache(no_cache),
+                      progress=lambda it: track(it, len(found.files), "validating", quiet))
     REPORTERS[fmt.value](report.findings, sys.stdout)
     failing = report.errors + (report.warnings if strict else 0)
     files = report.files + len(found.problems)

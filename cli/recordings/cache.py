@@ -1,0 +1,182 @@
+"""A cache of per-file results, so repeat runs over an unchanged corpus parse nothing.
+
+One file (default ``~/.cache/recordings/index.v1``; ``$RECORDINGS_CACHE_DIR`` or
+``$XDG_CACHE_HOME`` move it) maps an absolute path to its size, mtime and inode
+and to what commands computed from it: the cheap fields of the model (``ls``,
+``prune``), validation findings, stats. An entry is used only while the file's
+size, mtime and inode are unchanged and the tool's version is the same.
+
+The file starts with a magic line and the CRC-32 of its body; anything that
+does not check out (truncated, corrupt, written by another version) is ignored
+and rebuilt, never trusted. It is written atomically (temp file + rename), so
+concurrent runs can only replace it whole. Files modified in the last two
+seconds are not cached (their mtime may not change on the next edit).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from typing import Any
+
+import orjson
+
+from recordings import __version__
+
+MAGIC = b"recordings-cache 2\n"
+SCHEMA = 1
+RACY_SECONDS = 2.0
+
+
+def cache_dir() -> str:
+    explicit = os.environ.get("RECORDINGS_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "recordings")
+
+
+def cache_path() -> str:
+    return os.path.join(cache_dir(), "index.v1")
+
+
+def disabled_by_env() -> bool:
+    return os.environ.get("RECORDINGS_NO_CACHE", "") not in ("", "0")
+
+
+class Cache:
+    """Per-file cached results, keyed by absolute path and validated by (size, mtime, inode)."""
+
+    def __init__(self, path: str | None = None, enabled: bool = True) -> None:
+        self.path = path or cache_path()
+        self.enabled = enabled and not disabled_by_env()
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        self.rebuilt_reason: str | None = None
+        self.hits = 0
+        self.misses = 0
+        if self.enabled:
+            self._load()
+
+    def _load(self) -> None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.rebuilt_reason = f"unreadable ({exc.strerror})"
+            return
+        if not data.startswith(MAGIC):
+            self.rebuilt_reason = "not a cache file of this tool"
+            return
+        rest = data[len(MAGIC):]
+        digest, _, body = rest.partition(b"\n")
+        if f"{zlib.crc32(body):08x}".encode() != digest:
+            self.rebuilt_reason = "checksum mismatch (corrupt or half-written)"
+            return
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            self.rebuilt_reason = "not valid JSON"
+            return
+        if not isinstance(payload, dict) or payload.get("version") != __version__ or payload.get("schema") != SCHEMA:
+            self.rebuilt_reason = "written by another version"
+            return
+        entries = payload.get("entries")
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    @staticmethod
+    def stamp(st: os.stat_result) -> list[int]:
+        return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    def get(self, path: str, section: str, st: os.stat_result | None) -> Any:
+        """The cached value of ``section`` for ``path``, or None when absent or stale."""
+        if not self.enabled or st is None:
+            return None
+        entry = self.entries.get(os.path.abspath(path))
+        if entry is None or entry[0] != self.stamp(st):
+            self.misses += 1
+            return None
+        value = entry[1].get(section)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, path: str, section: str, st: os.stat_result | None, value: Any) -> None:
+        if not self.enabled or st is None:
+            return
+        if time.time() - st.st_mtime < RACY_SECONDS:
+            return  # an edit within the mtime's granularity could go unnoticed
+        key = os.path.abspath(path)
+        stamp = self.stamp(st)
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != stamp:
+            entry = self.entries[key] = [stamp, {}]
+        entry[1][section] = value
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.enabled or not self.dirty:
+            return
+        from recordings.jsonbytes import atomic_write
+
+        body = orjson.dumps({"version": __version__, "schema": SCHEMA, "entries": self.entries})
+        data = MAGIC + f"{zlib.crc32(body):08x}".encode() + b"\n" + body
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            atomic_write(self.path, data)
+        except OSError:
+            return  # a cache that cannot be written only costs speed
+        self.dirty = False
+
+
+def clear() -> bool:
+    try:
+        os.unlink(cache_path())
+        return True
+    except FileNotFoundError:
+        return False
+
+
+def stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def cached_map(func, files: list[str], section: str, encode, decode, cache: "Cache | None"):
+    """``[func(path) for path in files]``, in order, reusing cached results of unchanged files.
+
+    ``encode(result)`` gives the JSON value to cache (None: do not cache this
+    result, e.g. an unreadable file); ``decode(path, value)`` rebuilds a result.
+    Misses run through :func:`recordings.parallel.ordered_map`.
+    """
+    from recordings.parallel import ordered_map
+
+    if cache is None or not cache.enabled:
+        yield from ordered_map(func, files)
+        return
+    stats = [stat_or_none(p) for p in files]
+    results: list[Any] = [None] * len(files)
+    missing: list[int] = []
+    for i, (path, st) in enumerate(zip(files, stats)):
+        value = cache.get(path, section, st)
+        if value is None:
+            missing.append(i)
+        else:
+            results[i] = decode(path, value)
+    if missing:
+        done = ordered_map(func, [files[i] for i in missing])
+        for i, result in zip(missing, done):
+            results[i] = result
+            value = encode(result)
+            if value is not None:
+                cache.put(files[i], section, stats[i], value)
+    cache.save()
+    yield from results
