@@ -24,7 +24,7 @@ import orjson
 
 from recordings import __version__
 
-MAGIC = b"recordings-cache 2\n"
+MAGIC = b"recordings-cache 3\n"
 SCHEMA = 1
 RACY_SECONDS = 2.0
 
@@ -71,9 +71,9 @@ class Cache:
         if not data.startswith(MAGIC):
             self.rebuilt_reason = "not a cache file of this tool"
             return
-        rest = data[len(MAGIC):]
-        digest, _, body = rest.partition(b"\n")
-        if f"{zlib.crc32(body):08x}".encode() != digest:
+        newline = data.find(b"\n", len(MAGIC))
+        body = memoryview(data)[newline + 1:] if newline != -1 else memoryview(b"")
+        if newline == -1 or f"{zlib.crc32(body):08x}".encode() != data[len(MAGIC):newline]:
             self.rebuilt_reason = "checksum mismatch (corrupt or half-written)"
             return
         try:
@@ -81,6 +81,7 @@ class Cache:
         except orjson.JSONDecodeError:
             self.rebuilt_reason = "not valid JSON"
             return
+        del body, data
         if not isinstance(payload, dict) or payload.get("version") != __version__ or payload.get("schema") != SCHEMA:
             self.rebuilt_reason = "written by another version"
             return
@@ -100,12 +101,12 @@ class Cache:
         if entry is None or entry[0] != self.stamp(st):
             self.misses += 1
             return None
-        value = entry[1].get(section)
-        if value is None:
+        text = entry[1].get(section)
+        if text is None:
             self.misses += 1
-        else:
-            self.hits += 1
-        return value
+            return None
+        self.hits += 1
+        return orjson.loads(text)
 
     def put(self, path: str, section: str, st: os.stat_result | None, value: Any) -> None:
         if not self.enabled or st is None:
@@ -117,7 +118,8 @@ class Cache:
         entry = self.entries.get(key)
         if entry is None or entry[0] != stamp:
             entry = self.entries[key] = [stamp, {}]
-        entry[1][section] = value
+        # stored as JSON text: one string per entry keeps a large cache light in memory
+        entry[1][section] = orjson.dumps(value).decode()
         self.dirty = True
 
     def save(self) -> None:
@@ -126,7 +128,7 @@ class Cache:
         from recordings.jsonbytes import atomic_write
 
         body = orjson.dumps({"version": __version__, "schema": SCHEMA, "entries": self.entries})
-        data = MAGIC + f"{zlib.crc32(body):08x}".encode() + b"\n" + body
+        data = [MAGIC, f"{zlib.crc32(body):08x}\n".encode(), body]
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             atomic_write(self.path, data)

@@ -66,7 +66,7 @@ def canonical_bytes(obj: Any) -> bytes:
     return out + b"\n"
 
 
-def atomic_write(path: str, data: bytes, mode_from: str | None = None) -> None:
+def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never a mix.
 
     The temp file lives in the same folder (so ``os.replace`` is atomic), is
@@ -80,7 +80,10 @@ def atomic_write(path: str, data: bytes, mode_from: str | None = None) -> None:
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, list):  # pieces: no need to join a large payload in memory
+                fh.writelines(data)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)

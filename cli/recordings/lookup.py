@@ -6,6 +6,7 @@ import os
 
 from recordings.discovery import discover
 from recordings.errors import LookupFailed
+from recordings.normalization import hash_of_name
 
 MIN_PREFIX = 4
 
@@ -13,14 +14,6 @@ MIN_PREFIX = 4
 def _stem(path: str) -> str:
     name = os.path.basename(path)
     return name[:-5] if name.endswith(".json") else name
-
-
-def _hash_part(stem: str) -> str:
-    if stem.startswith("models-"):
-        parts = stem.split("-")
-        if len(parts) >= 3:
-            return parts[1]
-    return stem
 
 
 def resolve(ref: str, root: str = ".") -> str:
@@ -40,7 +33,7 @@ def resolve(ref: str, root: str = ".") -> str:
     if len(exact) == 1:
         return exact[0]
     matches = exact or [
-        f for f in found.files if _stem(f).startswith(ref_stem) or _hash_part(_stem(f)).startswith(ref_stem)
+        f for f in found.files if _stem(f).startswith(ref_stem) or hash_of_name(_stem(f)).startswith(ref_stem)
     ]
     if not matches:
         raise LookupFailed(f"no recording matches {ref!r} under {root}")

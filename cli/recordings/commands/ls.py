@@ -15,7 +15,7 @@ from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP
 from recordings.filters import SORT_KEYS, Filter
 from recordings.loader import scan
 from recordings.model import Kind, Problem, Recording
-from recordings.output.jsonout import write_json
+from recordings.output.jsonout import write_json_list
 from recordings.output.listing import render_table
 from recordings.output.terminal import human_size
 
@@ -71,7 +71,7 @@ def ls_command(
             sys.stderr.write(f"kept {r.path}: {why}\n")
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
     if fmt is Format.json:
-        write_json([r.to_dict() for r in records])
+        write_json_list(r.to_dict() for r in records)
     else:
         render_table(records, sys.stdout)
     report_problems(problems)

@@ -91,28 +91,22 @@ def body_form(body: Any) -> str:
     return "unknown"
 
 
+_PER_OBJECT = {
+    "chat": openai.chat_chunk_deltas,
+    "chat-message": openai.chat_completion_deltas,
+    "completion": openai.completion_deltas,
+    "ollama": ollama_deltas,
+}
+
+
 def _deltas(form: str, body: Any) -> Iterator[Delta]:
     items = body if isinstance(body, list) else [body]
-    if form == "chat":
+    per_object = _PER_OBJECT.get(form)
+    if per_object is not None:  # one serialized object per chunk
         for n, item in enumerate(items):
             cls = _class(item)
             if cls:
-                yield from openai.chat_chunk_deltas(n, cls[1])
-    elif form == "chat-message":
-        for n, item in enumerate(items):
-            cls = _class(item)
-            if cls:
-                yield from openai.chat_completion_deltas(n, cls[1])
-    elif form == "completion":
-        for n, item in enumerate(items):
-            cls = _class(item)
-            if cls:
-                yield from openai.completion_deltas(n, cls[1])
-    elif form == "ollama":
-        for n, item in enumerate(items):
-            cls = _class(item)
-            if cls:
-                yield from ollama_deltas(n, cls[1])
+                yield from per_object(n, cls[1])
     elif form == "anthropic":
         yield from anthropic.stream_deltas(items)
     elif form == "anthropic-message":

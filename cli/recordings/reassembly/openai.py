@@ -16,8 +16,35 @@ def _index(v: Any, default: int) -> int:
     return v if isinstance(v, int) and not isinstance(v, bool) else default
 
 
-def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
-    """Deltas of one ``ChatCompletionChunk`` (``__data__``), chunk number ``n``."""
+def _message_deltas(n: int, ci: int, msg: dict[str, Any], streamed: bool) -> Iterator[Delta]:
+    """Deltas of a chunk's ``delta`` or a whole answer's ``message`` (choice ``ci``)."""
+    role = _str(msg.get("role"))
+    if role:
+        yield Delta(n, "role", role, ci)
+    for key in ("reasoning_content", "reasoning"):
+        r = _str(msg.get(key))
+        if r:
+            yield Delta(n, "reasoning", r, ci)
+            break
+    content = _str(msg.get("content"))
+    if content:
+        yield Delta(n, "text", content, ci)
+    calls = msg.get("tool_calls")
+    for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
+        if not isinstance(call, dict):
+            continue
+        fn = call.get("function") if isinstance(call.get("function"), dict) else {}
+        # a stream keys fragments by their "index"; a whole message lists complete calls in order
+        index = (_index(call.get("index"), tpos) if "index" in call else None) if streamed else tpos
+        yield Delta(n, "tool", _str(fn.get("arguments")) or "", ci, tool_index=index,
+                    tool_id=_str(call.get("id")) or None, tool_name=_str(fn.get("name")) or None)
+    legacy = msg.get("function_call")
+    if isinstance(legacy, dict):
+        yield Delta(n, "tool", _str(legacy.get("arguments")) or "", ci, tool_index=0,
+                    tool_name=_str(legacy.get("name")) or None)
+
+
+def _choices_deltas(n: int, data: dict[str, Any], key: str, streamed: bool) -> Iterator[Delta]:
     model = _str(data.get("model"))
     if model:
         yield Delta(n, "model", model)
@@ -26,78 +53,25 @@ def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
         if not isinstance(choice, dict):
             continue
         ci = _index(choice.get("index"), pos)
-        delta = choice.get("delta")
-        if isinstance(delta, dict):
-            role = _str(delta.get("role"))
-            if role:
-                yield Delta(n, "role", role, ci)
-            for key in ("reasoning_content", "reasoning"):
-                r = _str(delta.get(key))
-                if r:
-                    yield Delta(n, "reasoning", r, ci)
-                    break
-            content = _str(delta.get("content"))
-            if content:
-                yield Delta(n, "text", content, ci)
-            calls = delta.get("tool_calls")
-            for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
-                if not isinstance(call, dict):
-                    continue
-                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
-                yield Delta(
-                    n, "tool", _str(fn.get("arguments")) or "", ci,
-                    tool_index=_index(call.get("index"), tpos) if "index" in call else None,
-                    tool_id=_str(call.get("id")) or None,
-                    tool_name=_str(fn.get("name")) or None,
-                )
-            legacy = delta.get("function_call")
-            if isinstance(legacy, dict):
-                yield Delta(n, "tool", _str(legacy.get("arguments")) or "", ci, tool_index=0,
-                            tool_name=_str(legacy.get("name")) or None)
+        msg = choice.get(key)
+        if isinstance(msg, dict):
+            yield from _message_deltas(n, ci, msg, streamed)
         finish = _str(choice.get("finish_reason"))
         if finish:
             yield Delta(n, "finish", finish, ci)
     usage = usage_from(data.get("usage"))
     if usage:
         yield Delta(n, "usage", usage)
+
+
+def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
+    """Deltas of one ``ChatCompletionChunk`` (``__data__``), chunk number ``n``."""
+    return _choices_deltas(n, data, "delta", streamed=True)
 
 
 def chat_completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
     """A whole (non-streamed) ``ChatCompletion`` as deltas."""
-    model = _str(data.get("model"))
-    if model:
-        yield Delta(n, "model", model)
-    choices = data.get("choices")
-    for pos, choice in enumerate(choices if isinstance(choices, list) else ()):
-        if not isinstance(choice, dict):
-            continue
-        ci = _index(choice.get("index"), pos)
-        msg = choice.get("message")
-        if isinstance(msg, dict):
-            role = _str(msg.get("role"))
-            if role:
-                yield Delta(n, "role", role, ci)
-            for key in ("reasoning_content", "reasoning"):
-                r = _str(msg.get(key))
-                if r:
-                    yield Delta(n, "reasoning", r, ci)
-                    break
-            content = msg.get("content")
-            if isinstance(content, str) and content:
-                yield Delta(n, "text", content, ci)
-            calls = msg.get("tool_calls")
-            for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
-                if not isinstance(call, dict):
-                    continue
-                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
-                yield Delta(n, "tool", _str(fn.get("arguments")) or "", ci, tool_index=tpos,
-                            tool_id=_str(call.get("id")) or None, tool_name=_str(fn.get("name")) or None)
-        finish = _str(choice.get("finish_reason"))
-        if finish:
-            yield Delta(n, "finish", finish, ci)
-    usage = usage_from(data.get("usage"))
-    if usage:
-        yield Delta(n, "usage", usage)
+    return _choices_deltas(n, data, "message", streamed=False)
 
 
 def completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
