@@ -93,11 +93,11 @@ class Cache:
     def stamp(st: os.stat_result) -> list[int]:
         return [st.st_size, st.st_mtime_ns, st.st_ino]
 
-    def get(self, path: str, section: str, st: os.stat_result | None) -> Any:
+    def get(self, path: str, section: str, st: os.stat_result | None, key: str | None = None) -> Any:
         """The cached value of ``section`` for ``path``, or None when absent or stale."""
         if not self.enabled or st is None:
             return None
-        entry = self.entries.get(os.path.abspath(path))
+        entry = self.entries.get(key or os.path.abspath(path))
         if entry is None or entry[0] != self.stamp(st):
             self.misses += 1
             return None
@@ -108,12 +108,12 @@ class Cache:
         self.hits += 1
         return orjson.loads(text)
 
-    def put(self, path: str, section: str, st: os.stat_result | None, value: Any) -> None:
+    def put(self, path: str, section: str, st: os.stat_result | None, value: Any, key: str | None = None) -> None:
         if not self.enabled or st is None:
             return
         if time.time() - st.st_mtime < RACY_SECONDS:
             return  # an edit within the mtime's granularity could go unnoticed
-        key = os.path.abspath(path)
+        key = key or os.path.abspath(path)
         stamp = self.stamp(st)
         entry = self.entries.get(key)
         if entry is None or entry[0] != stamp:
@@ -165,10 +165,11 @@ def cached_map(func, files: list[str], section: str, encode, decode, cache: "Cac
         yield from ordered_map(func, files)
         return
     stats = [stat_or_none(p) for p in files]
+    keys = absolute_paths(files)
     results: list[Any] = [None] * len(files)
     missing: list[int] = []
     for i, (path, st) in enumerate(zip(files, stats)):
-        value = cache.get(path, section, st)
+        value = cache.get(path, section, st, keys[i])
         if value is None:
             missing.append(i)
         else:
@@ -179,6 +180,19 @@ def cached_map(func, files: list[str], section: str, encode, decode, cache: "Cac
             results[i] = result
             value = encode(result)
             if value is not None:
-                cache.put(files[i], section, stats[i], value)
+                cache.put(files[i], section, stats[i], value, keys[i])
     cache.save()
     yield from results
+
+
+def absolute_paths(files: list[str]) -> list[str]:
+    """``os.path.abspath`` of each file, resolving each folder once."""
+    folders: dict[str, str] = {}
+    out = []
+    for path in files:
+        folder, _, name = path.rpartition(os.sep)
+        base = folders.get(folder)
+        if base is None:
+            base = folders[folder] = os.path.abspath(folder or ".")
+        out.append(os.path.join(base, name) if name not in (".", "..") else os.path.abspath(path))
+    return out

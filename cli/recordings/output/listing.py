@@ -54,8 +54,6 @@ def render_table(recordings: Sequence[Recording], stream: IO[str]) -> None:
         for i, c in enumerate(cells):
             if len(c) > widths[i]:
                 widths[i] = len(c)
-    def fmt(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(widths[i]) if i < len(cells) - 1 else c for i, c in enumerate(cells))
-    stream.write(fmt(COLUMNS) + "\n")
-    for cells in rows:
-        stream.write(fmt(cells) + "\n")
+    line = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}\n"
+    stream.write(line.format(*COLUMNS))
+    stream.write("".join(line.format(*cells) for cells in rows))
