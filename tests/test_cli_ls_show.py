@@ -125,6 +125,29 @@ def test_show_verbatim_at_a_terminal_too(tmp_path):
     assert "**done**" in text
 
 
+def test_no_color_at_a_terminal(tmp_path):
+    import pty
+
+    code = ("import sys\nfrom recordings.commands import main\n"
+            f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE)!r}]\nmain()\n")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["NO_COLOR"] = "1"
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    text = b"".join(chunks).decode()
+    assert "\x1b[" not in text and "Status: [red]all good[/red] :smile:" in text
+
+
 def test_show_exact_name_file_name_and_path(run):
     path = sample_file("e8791d493902")
     for ref in (path.stem, path.name, str(path)):
