@@ -42,7 +42,8 @@ def diff_command(
     b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
                                                                "the working tree."),
     root: str = typer.Option(".", "--root", help="Repository folder (for revisions and recording ids)."),
-    path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths under --root."),
+    path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths (relative to "
+                                                                  "--root for revisions, to each folder otherwise)."),
     exact: bool = typer.Option(False, "--exact", help="Two recordings: also show ids, timestamps and chunking."),
     show_unchanged: bool = typer.Option(False, "--show-unchanged", help="List unchanged files too."),
     stat: bool = typer.Option(False, "--stat", help="Counts per suite only."),
@@ -73,7 +74,7 @@ def diff_command(
     def source(kind: str, value: str):
         if kind == "rev":
             return GitSource(root, value, path)
-        return FolderSource(value, path if value == root else None)
+        return FolderSource(value, path)
 
     try:
         old, new = source(kind_a, value_a), source(kind_b, value_b)
