@@ -54,8 +54,6 @@ class Cache:
         self.entries: dict[str, list[Any]] = {}
         self.dirty = False
         self.rebuilt_reason: str | None = None
-        self.hits = 0
-        self.misses = 0
         if self.enabled:
             self._load()
 
@@ -99,14 +97,9 @@ class Cache:
             return None
         entry = self.entries.get(key or os.path.abspath(path))
         if entry is None or entry[0] != self.stamp(st):
-            self.misses += 1
             return None
         text = entry[1].get(section)
-        if text is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return orjson.loads(text)
+        return None if text is None else orjson.loads(text)
 
     def put(self, path: str, section: str, st: os.stat_result | None, value: Any, key: str | None = None) -> None:
         if not self.enabled or st is None:

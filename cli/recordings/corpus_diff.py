@@ -383,11 +383,3 @@ def answer_diff(old_doc: dict[str, Any], new_doc: dict[str, Any], old_label: str
 
     a, b = answer_lines(reassemble(old_doc)), answer_lines(reassemble(new_doc))
     return list(difflib.unified_diff(a, b, fromfile=old_label, tofile=new_label, lineterm=""))
-
-
-def rel_of(path: str, root: str) -> str:
-    return os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
-
-
-def iter_differing(d: CorpusDiff) -> Iterable[FileDiff]:
-    return (f for f in d.files if f.status in (ADDED, REMOVED, CHANGED))

@@ -104,15 +104,6 @@ class Recording:
         return self.id[:12]
 
     @property
-    def hash_part(self) -> str:
-        """The request-hash part of the name (``models-<hash>-<digest>`` → hash)."""
-        if self.id.startswith("models-"):
-            parts = self.id.split("-")
-            if len(parts) >= 3:
-                return parts[1]
-        return self.id
-
-    @property
     def flags(self) -> tuple[str, ...]:
         out = []
         if self.exception is not None:

@@ -21,10 +21,6 @@ class FileStats:
     normalized: bool
 
 
-def _usage_dict(data: Any) -> dict[str, Any] | None:
-    return data if isinstance(data, dict) else None
-
-
 def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
     """(prompt, completion) tokens recorded in a response, reading only where usage lives."""
     from recordings.reassembly.accumulate import usage_from

@@ -12,10 +12,6 @@ from typing import Any, Callable, Iterator
 
 from recordings.model import Recording
 
-ERROR = "error"
-WARNING = "warning"
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     path: str

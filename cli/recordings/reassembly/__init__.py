@@ -31,7 +31,6 @@ def _class(item: Any) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-_CHAT_STREAM = "chat"
 _STREAM_FORMS = {"chat", "completion", "anthropic", "gemini", "interactions", "ollama"}
 
 
