@@ -72,3 +72,29 @@ def shared_copy(tmp_path: Path) -> Path:
 # the prune fixture project's own tests are data, not part of this suite
 collect_ignore_glob = ["fixtures/*"]
 PRUNE_PROJECT = ROOT / "tests" / "fixtures" / "prune_project"
+
+
+def run_in_pty(code: str, env: dict[str, str] | None = None) -> str:
+    """Run Python ``code`` in a child whose stdout is a real pseudo-terminal; return what it printed."""
+    import pty
+    import sys
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child
+        for k, v in (env or {}).items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        os.execv(sys.executable, [sys.executable, "-c", code])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return b"".join(chunks).decode()

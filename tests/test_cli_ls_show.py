@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import BROKEN, SAMPLE, SHARED, needs_shared, sample_file
+from tests.conftest import BROKEN, SAMPLE, SHARED, needs_shared, run_in_pty, sample_file
 
 
 def test_ls_lists_the_sample_as_plain_text(run):
@@ -93,58 +93,20 @@ def test_show_prints_markup_and_emoji_codes_verbatim(run):
     assert "assistant:\nStatus: [red]all good[/red] :smile:\n\n**done**\n" in r.stdout
 
 
-def test_show_verbatim_at_a_terminal_too(tmp_path):
-    """Under a real pseudo-terminal (colors on), recorded text still is not interpreted."""
-    import pty
+SHOW_CODE = ("from recordings.commands import main\nimport sys\n"
+             f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE)!r}]\nmain()\n")
 
-    out = tmp_path / "out.txt"
-    code = (
-        "import sys, io, os\n"
-        "from recordings.commands import main\n"
-        f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE)!r}]\n"
-        "main()\n"
-    )
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        os.environ.pop("NO_COLOR", None)
-        os.execv(sys.executable, [sys.executable, "-c", code])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    text = b"".join(chunks).decode()
-    out.write_text(text)
+
+def test_show_verbatim_at_a_terminal_too():
+    """Under a real pseudo-terminal (colors on), recorded text still is not interpreted."""
+    text = run_in_pty(SHOW_CODE, {"NO_COLOR": None})
     assert "\x1b[" in text  # colors at a terminal
     assert "Status: [red]all good[/red] :smile:" in text
     assert "**done**" in text
 
 
-def test_no_color_at_a_terminal(tmp_path):
-    import pty
-
-    code = ("import sys\nfrom recordings.commands import main\n"
-            f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE)!r}]\nmain()\n")
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ["NO_COLOR"] = "1"
-        os.execv(sys.executable, [sys.executable, "-c", code])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    text = b"".join(chunks).decode()
+def test_no_color_at_a_terminal():
+    text = run_in_pty(SHOW_CODE, {"NO_COLOR": "1"})
     assert "\x1b[" not in text and "Status: [red]all good[/red] :smile:" in text
 
 
