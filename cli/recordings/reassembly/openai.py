@@ -3,7 +3,7 @@ or not), embeddings and model lists."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from recordings.reassembly.accumulate import Delta, usage_from
 
@@ -44,7 +44,9 @@ def _message_deltas(n: int, ci: int, msg: dict[str, Any], streamed: bool) -> Ite
                     tool_name=_str(legacy.get("name")) or None)
 
 
-def _choices_deltas(n: int, data: dict[str, Any], key: str, streamed: bool) -> Iterator[Delta]:
+def _choices_deltas(n: int, data: dict[str, Any],
+                    per_choice: Callable[[int, int, dict[str, Any]], Iterator[Delta]]) -> Iterator[Delta]:
+    """Model, each choice (through ``per_choice``) with its finish reason, and usage."""
     model = _str(data.get("model"))
     if model:
         yield Delta(n, "model", model)
@@ -53,46 +55,44 @@ def _choices_deltas(n: int, data: dict[str, Any], key: str, streamed: bool) -> I
         if not isinstance(choice, dict):
             continue
         ci = _index(choice.get("index"), pos)
-        msg = choice.get(key)
-        if isinstance(msg, dict):
-            yield from _message_deltas(n, ci, msg, streamed)
+        yield from per_choice(n, ci, choice)
         finish = _str(choice.get("finish_reason"))
         if finish:
             yield Delta(n, "finish", finish, ci)
     usage = usage_from(data.get("usage"))
     if usage:
         yield Delta(n, "usage", usage)
+
+
+def _stream_delta(n: int, ci: int, choice: dict[str, Any]) -> Iterator[Delta]:
+    msg = choice.get("delta")
+    return _message_deltas(n, ci, msg, streamed=True) if isinstance(msg, dict) else iter(())
+
+
+def _whole_message(n: int, ci: int, choice: dict[str, Any]) -> Iterator[Delta]:
+    msg = choice.get("message")
+    return _message_deltas(n, ci, msg, streamed=False) if isinstance(msg, dict) else iter(())
+
+
+def _completion_text(n: int, ci: int, choice: dict[str, Any]) -> Iterator[Delta]:
+    text = _str(choice.get("text"))
+    if text:
+        yield Delta(n, "text", text, ci)
 
 
 def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
     """Deltas of one ``ChatCompletionChunk`` (``__data__``), chunk number ``n``."""
-    return _choices_deltas(n, data, "delta", streamed=True)
+    return _choices_deltas(n, data, _stream_delta)
 
 
 def chat_completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
     """A whole (non-streamed) ``ChatCompletion`` as deltas."""
-    return _choices_deltas(n, data, "message", streamed=False)
+    return _choices_deltas(n, data, _whole_message)
 
 
 def completion_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
     """A ``Completion`` object (one chunk of a stream, or the whole answer)."""
-    model = _str(data.get("model"))
-    if model:
-        yield Delta(n, "model", model)
-    choices = data.get("choices")
-    for pos, choice in enumerate(choices if isinstance(choices, list) else ()):
-        if not isinstance(choice, dict):
-            continue
-        ci = _index(choice.get("index"), pos)
-        text = _str(choice.get("text"))
-        if text:
-            yield Delta(n, "text", text, ci)
-        finish = _str(choice.get("finish_reason"))
-        if finish:
-            yield Delta(n, "finish", finish, ci)
-    usage = usage_from(data.get("usage"))
-    if usage:
-        yield Delta(n, "usage", usage)
+    return _choices_deltas(n, data, _completion_text)
 
 
 def embeddings_shape(data: dict[str, Any]) -> tuple[int, int]:
