@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from recordings.model import Recording
 
@@ -13,6 +12,8 @@ def text_matches(pattern: str, value: str | None) -> bool:
     if value is None:
         return False
     if "*" in pattern or "?" in pattern:
+        from fnmatch import fnmatchcase
+
         return fnmatchcase(value, pattern)
     return pattern in value
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from typing import Any
 
 import orjson
@@ -72,6 +71,8 @@ def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = N
     The temp file lives in the same folder (so ``os.replace`` is atomic), is
     flushed and fsynced, and takes the old file's mode (or ``mode_from``'s).
     """
+    import tempfile
+
     folder = os.path.dirname(os.path.abspath(path))
     try:
         mode = os.stat(mode_from or path).st_mode & 0o7777

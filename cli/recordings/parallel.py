@@ -8,7 +8,6 @@ Small inputs run serially (a worker pool costs more than it saves). Set
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -36,7 +35,7 @@ def _init_worker() -> None:
     gc.disable()  # parsed JSON makes no cycles; see loader.scan
 
 
-def min_items() -> int:
+def _threshold() -> int:
     try:
         return int(os.environ.get("RECORDINGS_PARALLEL_MIN", MIN_FILES))
     except ValueError:
@@ -49,9 +48,15 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], min_items: int | Non
     ``RECORDINGS_PARALLEL_MIN`` sets how many items make a pool worth it (default 400).
     """
     if min_items is None:
-        min_items = globals()["min_items"]()
+        min_items = _threshold()
     n = workers()
-    if n < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if n >= 2 and len(items) >= min_items:
+        import multiprocessing  # only when a pool may be used: it costs ~10 ms to import
+
+        can_fork = "fork" in multiprocessing.get_all_start_methods()
+    else:
+        can_fork = False
+    if not can_fork:
         was = gc.isenabled()
         gc.disable()
         try:
