@@ -113,6 +113,9 @@ COMMANDS = [
     ["diff", "{orig}", "{file}"],
     ["diff", "{origdir}", "{dir}", "--format", "json"],
     ["stats", "{dir}", "--format", "json"],
+    ["normalize", "--check", "--rehash", "--extended", "--format", "json", "{dir}"],
+    ["prune", "--dry-run", "--root", "{base}", "{dir}"],
+    ["explain", "0000", "--root", "{base}"],
 ]
 
 
@@ -128,17 +131,19 @@ def test_mutated_recordings_never_crash(tmp_path_factory, case):
     bad_dir.mkdir(parents=True)
     shutil.copy(sample_file(name[:12] if not name.startswith("models-") else "models-64a2277c90f0"), orig_dir / name)
     (bad_dir / name).write_bytes(data)
+    (base / "test_stand_in.py").write_text("def test_x():\n    pass\n")  # a project root for prune
     runner = CliRunner()
     env = {"RECORDINGS_NO_CACHE": "1"}
     for command in COMMANDS:
-        args = [a.format(dir=bad_dir, file=bad_dir / name, orig=orig_dir / name, origdir=orig_dir) for a in command]
+        args = [a.format(dir=bad_dir, file=bad_dir / name, orig=orig_dir / name, origdir=orig_dir, base=base)
+                for a in command]
         result = runner.invoke(app, args, env=env, catch_exceptions=True)
         CASES_RUN["n"] += 1
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             mutation, args, repr(result.exception))
         assert result.exit_code in (0, 1, 2), (mutation, args, result.exit_code)
         assert "Traceback" not in result.stdout + result.stderr
-        if result.exit_code != 0 and command[0] in ("ls", "show", "validate", "normalize", "stats") \
+        if result.exit_code != 0 and command[0] in ("ls", "show", "validate", "normalize", "stats", "prune") \
                 and "--format" not in command:
             assert name in result.stdout + result.stderr, (mutation, args, result.stderr)
 

@@ -213,10 +213,10 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     if rehash and rec.kind.value != "file-processor":
         from recordings.reassembly import reassemble
 
-        ids = reassemble(doc).model_ids if stem.startswith("models-") else None
         try:
+            ids = reassemble(doc).model_ids if stem.startswith("models-") else None
             want = expected_name(rec.kind, doc["request"], rec.test_id, ids)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             want = None
         if want and want != stem:
             new_path = os.path.join(os.path.dirname(path), want + ".json")
