@@ -291,3 +291,17 @@ def test_not_a_repository_is_a_clear_error(tmp_path, run):
     r = run("diff", "HEAD", "--root", tmp_path)
     assert r.exit_code == 2
     assert f"{tmp_path} is not in a git repository" in r.stderr
+
+
+def test_word_highlighting_at_a_terminal(tmp_path):
+    from tests.conftest import run_in_pty
+
+    old = _write(tmp_path / "a" / sample_file("cfe08c6d0c8f").name, load("cfe08c6d0c8f"))
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    new = _write(tmp_path / "b" / old.name, doc)
+    out = run_in_pty("import sys\nfrom recordings.commands import main\n"
+                     f"sys.argv = ['recordings', 'diff', {str(old)!r}, {str(new)!r}]\nmain()\n", {"NO_COLOR": None})
+    assert "\x1b[7m" in out or ";7m" in out  # reverse video marks the changed word
+    plain = __import__("re").sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "-Status: [red]all good[/red] :smile:" in plain and "+Status: [red]all bad[/red] :smile:" in plain

@@ -169,3 +169,12 @@ def test_explain_usage_errors(run, monkeypatch):
     assert run("explain").exit_code == 2
     assert run("explain", "--request", "x.json").exit_code == 2
     assert run("explain", "--test-id", CHAT, "--request", "/no/such.json").exit_code == 2
+
+
+def test_stats_bars_at_a_terminal():
+    from tests.conftest import run_in_pty
+
+    out = run_in_pty("import sys\nfrom recordings.commands import main\n"
+                     f"sys.argv = ['recordings', 'stats', {str(SAMPLE)!r}]\nmain()\n", {"NO_COLOR": None})
+    assert "████████████████████" in out  # the largest suite's bar
+    assert "\x1b[" in out

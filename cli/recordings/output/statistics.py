@@ -23,14 +23,22 @@ def _table(p: Printer, title: str, rows: list[tuple[str, ...]], bar_values: list
     if not rows:
         p.line("  (none)", "dim")
         return
+    if p.console is not None:  # a rich table with an inline bar column at a terminal
+        from rich.table import Table
+
+        table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 2))
+        for i in range(len(rows[0])):
+            table.add_column(justify="left" if i == 0 else "right")
+        if bar_values:
+            table.add_column(style="cyan", no_wrap=True)
+        top = max(bar_values) if bar_values else 0
+        for k, r in enumerate(rows):
+            table.add_row(*r, *([_bar(bar_values[k], top)] if bar_values else []))
+        p.console.print(table)
+        return
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    top = max(bar_values) if bar_values else 0
-    for k, r in enumerate(rows):
-        cells = "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
-        if bar_values and p.color:
-            p.parts(("  " + cells + "  ", None), (_bar(bar_values[k], top), "cyan"))
-        else:
-            p.line("  " + cells)
+    for r in rows:
+        p.line("  " + "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r)))
 
 
 def render_stats(s: CorpusStats, stream: IO[str]) -> None:
