@@ -302,6 +302,6 @@ def test_word_highlighting_at_a_terminal(tmp_path):
     new = _write(tmp_path / "b" / old.name, doc)
     out = run_in_pty("import sys\nfrom recordings.commands import main\n"
                      f"sys.argv = ['recordings', 'diff', {str(old)!r}, {str(new)!r}]\nmain()\n", {"NO_COLOR": None})
-    assert "\x1b[7m" in out or ";7m" in out  # reverse video marks the changed word
+    assert "\x1b[1;7;31mgood" in out and "\x1b[1;7;32mbad" in out  # reverse video marks the changed words
     plain = __import__("re").sub(r"\x1b\[[0-9;]*m", "", out)
     assert "-Status: [red]all good[/red] :smile:" in plain and "+Status: [red]all bad[/red] :smile:" in plain
