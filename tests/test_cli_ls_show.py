@@ -197,3 +197,14 @@ def test_python_dash_m_and_console_script():
     r = subprocess.run([sys.executable, "-m", "recordings", "ls", str(BROKEN / "binary.json")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_ls_table_at_a_terminal_keeps_brackets():
+    import re
+
+    out = run_in_pty("import sys\nfrom recordings.commands import main\n"
+                     f"sys.argv = ['recordings', 'ls', {str(SAMPLE)!r}, '--suite', 'inference']\nmain()\n",
+                     {"NO_COLOR": None, "COLUMNS": "250"})
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert "\x1b[" in out
+    assert "test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]" in plain  # not eaten as markup
