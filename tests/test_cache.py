@@ -125,3 +125,23 @@ def test_concurrent_writers_leave_a_whole_cache(tmp_path):
     c = Cache()
     assert c.rebuilt_reason is None and len(c.entries) == 17
     assert [n for n in os.listdir(os.path.dirname(cache_path())) if n != "index.v1"] == []
+
+
+def test_cached_test_scopes_follow_edits(tmp_path, run, monkeypatch):
+    from tests.conftest import PRUNE_PROJECT
+
+    project = tmp_path / "p"
+    shutil.copytree(PRUNE_PROJECT, project)
+    old = time.time() - 60
+    for p in project.rglob("*"):
+        os.utime(p, (old, old))
+    monkeypatch.chdir(project)
+    first = json.loads(run("ls", "--orphans", "--format", "json").stdout)
+    assert len(first) == 5
+    assert any(k.endswith("test_alive.py") for k in Cache().entries)  # the parsed test file is cached
+    test_file = project / "tests/integration/suite_a/test_alive.py"
+    test_file.write_text(test_file.read_text().replace("def test_plain():", "def test_plain_renamed():"))
+    os.utime(test_file, (old + 5, old + 5))
+    second = json.loads(run("ls", "--orphans", "--format", "json").stdout)
+    assert len(second) == 6
+    assert "tests/integration/suite_a/test_alive.py::test_plain" in {d["test_id"] for d in second}

@@ -201,9 +201,11 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
             result.add(item)
             records.append(item.recording)
     if root is not None:
-        index = StaticIndex(root)
+        index = StaticIndex(root, cache)
         if index.count_test_files():
             result.orphaned = [o.recording.path for o in plan(records, index).orphans]
+        if cache is not None:
+            cache.save()
     result.finish()
     return result
 

@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 from recordings.model import TestId
 
@@ -113,11 +113,25 @@ def _target_names(node: ast.expr) -> list[str]:
     return []
 
 
-class StaticIndex:
-    """Tests known from reading the test files under a project root."""
+def _scope_to_json(scope: _Scope) -> dict:
+    return {"f": sorted(scope.functions), "c": {k: _scope_to_json(v) for k, v in scope.classes.items()},
+            "d": scope.dynamic, "b": scope.bases}
 
-    def __init__(self, root: str) -> None:
+
+def _scope_from_json(data: dict) -> _Scope:
+    return _Scope(set(data["f"]), {k: _scope_from_json(v) for k, v in data["c"].items()}, list(data["d"]),
+                  list(data["b"]))
+
+
+class StaticIndex:
+    """Tests known from reading the test files under a project root.
+
+    With a :class:`~recordings.cache.Cache`, a test file is parsed again only when it changed.
+    """
+
+    def __init__(self, root: str, cache: Any = None) -> None:
         self.root = os.path.abspath(root)
+        self.cache = cache
         self._modules: dict[str, _Scope | str] = {}  # relative file -> scope, or a reason it could not be read
 
     def count_test_files(self) -> int:
@@ -134,6 +148,16 @@ class StaticIndex:
         if not os.path.isfile(path):
             self._modules[rel] = None  # type: ignore[assignment]
             return None
+        st = None
+        if self.cache is not None:
+            from recordings.cache import stat_or_none
+
+            st = stat_or_none(path)
+            cached = self.cache.get(path, "test-scope", st)
+            if cached is not None:
+                result_cached: _Scope | str = cached if isinstance(cached, str) else _scope_from_json(cached)
+                self._modules[rel] = result_cached
+                return result_cached
         try:
             with open(path, "rb") as fh:
                 tree = ast.parse(fh.read(), filename=rel)
@@ -145,6 +169,8 @@ class StaticIndex:
             result = _Scope(set(), {}, [], [])
             _scan_body(tree.body, result)
         self._modules[rel] = result
+        if self.cache is not None:
+            self.cache.put(path, "test-scope", st, result if isinstance(result, str) else _scope_to_json(result))
         return result
 
     def verdict(self, test: TestId) -> Verdict:

@@ -50,7 +50,8 @@ def ls_command(
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
-    for item in track(scan(found.files, open_cache(no_cache)), len(found.files), "reading", quiet):
+    cache = open_cache(no_cache)
+    for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
         if isinstance(item, Problem):
             problems.append(item)
             continue
@@ -61,11 +62,12 @@ def ls_command(
         from recordings.prune import find_root, plan
         from recordings.tests_index import StaticIndex
 
-        index = StaticIndex(root or find_root((paths or ["."])[0]))
+        index = StaticIndex(root or find_root((paths or ["."])[0]), cache)
         if index.count_test_files() == 0:
             sys.stderr.write(f"recordings: no test files under {index.root} (wrong --root?)\n")
             raise typer.Exit(EXIT_FINDINGS)
         result = plan(records, index)
+        cache.save()
         records = [o.recording for o in result.orphans]
         for r, why in result.kept:
             sys.stderr.write(f"kept {r.path}: {why}\n")

@@ -14,7 +14,8 @@ from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, N
                                         open_cache, report_problems)
 
 
-def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str]):
+def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str],
+                cache=None):
     """The source of truth named by the options; exits 1 with a clear message when it is unusable."""
     from recordings.tests_index import CollectError, NodeIdIndex, StaticIndex, collect_node_ids, read_manifest
 
@@ -38,14 +39,14 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
                 sys.stderr.write(f"recordings: refusing to prune: {exc}\n")
                 raise typer.Exit(EXIT_FINDINGS)
         return NodeIdIndex(ids, "collect"), f"pytest collection in {root} ({len(set(ids))} node ids)"
-    index = StaticIndex(root)
+    index = StaticIndex(root, cache)
     if index.count_test_files() == 0:
         sys.stderr.write(f"recordings: refusing to prune: no test files under {root} (wrong --root?)\n")
         raise typer.Exit(EXIT_FINDINGS)
     return index, f"test files under {root}"
 
 
-def scan_recordings(paths, no_cache: bool = False, quiet: bool = False):
+def scan_recordings(paths, cache, quiet: bool = False):
     from recordings.output.progress import track
 
     from recordings.loader import scan
@@ -53,7 +54,7 @@ def scan_recordings(paths, no_cache: bool = False, quiet: bool = False):
 
     found = find(paths)
     records, problems = [], list(found.problems)
-    for item in track(scan(found.files, open_cache(no_cache)), len(found.files), "reading", quiet):
+    for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
         (problems if isinstance(item, Problem) else records).append(item)
     return records, problems
 
@@ -98,10 +99,13 @@ def prune_command(
     if collect_args:
         collect = True
     project = root or find_root((paths or ["."])[0])
-    index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest)
-    records, problems = scan_recordings(paths, no_cache, quiet)
+    cache = open_cache(no_cache)
+    index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest,
+                                cache)
+    records, problems = scan_recordings(paths, cache, quiet)
     report_problems(problems)
     result = plan(records, index)
+    cache.save()
     if fmt is Format.json:
         write_json({"source": source, **result.to_dict()})
     else:
