@@ -54,24 +54,42 @@ def _decorator_name(node: ast.expr) -> str:
     return ".".join(reversed(parts))
 
 
+_NAMESPACE_CALLS = ("globals", "locals", "vars")
+
+
+def _scan_class(node: ast.ClassDef, scope: _Scope) -> _Scope:
+    inner = _Scope(set(), {}, [], [_decorator_name(b) for b in node.bases])
+    _scan_body(node.body, inner)
+    for dec in node.decorator_list:
+        name = _decorator_name(dec)
+        if name and not name.startswith(("pytest.mark", "mark.", "dataclass")):
+            inner.dynamic.append(f"class {node.name} has decorator @{name}, which may add tests")
+    for base in inner.bases:
+        if base in ("object", ""):
+            continue
+        local = scope.classes.get(base)
+        if local is not None:  # a base class from this module: its tests are inherited
+            inner.functions |= local.functions
+            for name, cls in local.classes.items():
+                inner.classes.setdefault(name, cls)
+            inner.dynamic.extend(local.dynamic)
+        else:
+            inner.dynamic.append(f"class {node.name} inherits from {base}, whose tests are not read")
+    return inner
+
+
 def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
+    """Collect the functions and classes a module or class body defines, and why it may hold more."""
     for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope.functions.add(node.name)
         elif isinstance(node, ast.ClassDef):
-            inner = _Scope(set(), {}, [], [_decorator_name(b) for b in node.bases])
-            _scan_body(node.body, inner)
-            for dec in node.decorator_list:
-                name = _decorator_name(dec)
-                if name and not name.startswith(("pytest.mark", "mark.", "dataclass")):
-                    inner.dynamic.append(f"class {node.name} has decorator @{name}, which may add tests")
-            bases = [b for b in inner.bases if b not in ("object", "")]
-            if bases:
-                inner.dynamic.append(f"class {node.name} inherits from {', '.join(bases)}, whose tests are not read")
-            scope.classes[node.name] = inner
+            scope.classes[node.name] = _scan_class(node, scope)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
+                if isinstance(t, ast.Subscript) and _decorator_name(t.value) in _NAMESPACE_CALLS:
+                    scope.dynamic.append("names are assigned through globals()")
                 for name in _target_names(t):
                     if name.startswith(("test", "Test")):
                         scope.dynamic.append(f"{name} is assigned, not defined")
@@ -92,14 +110,8 @@ def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
                 _scan_body(handler.body, scope)
         elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             name = _decorator_name(node.value)
-            if name.endswith(("setattr", "globals", "exec")):
+            if name.endswith(("setattr", "exec")) or name in _NAMESPACE_CALLS:
                 scope.dynamic.append(f"module calls {name}(), which may define tests")
-    for node in body:
-        if isinstance(node, (ast.Assign,)) and any(
-            isinstance(t, ast.Subscript) and _decorator_name(t.value) in ("globals", "locals", "vars")
-            for t in node.targets
-        ):
-            scope.dynamic.append("names are assigned through globals()")
 
 
 def _target_names(node: ast.expr) -> list[str]:
