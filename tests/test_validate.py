@@ -325,3 +325,22 @@ def test_pre_commit_hook_fails_each_broken_file(name, rule):
     assert r.returncode == 1
     assert re.search(rf"^  error   {re.escape(rule)}\b", r.stdout, re.M), r.stdout
     assert "Traceback" not in r.stderr
+
+
+def test_stream_accepts_complete_calls_that_reuse_one_index(tmp_path):
+    """Some servers send each whole tool call as index 0 with its own id: no false warning."""
+    p = copy_to(tmp_path, GOOD)
+
+    def reuse_index(d):
+        for chunk in d["response"]["body"]:
+            for call in (chunk["__data__"]["choices"] or [{}])[0].get("delta", {}).get("tool_calls") or []:
+                call["index"] = 0
+
+    rewrite(p, reuse_index)
+    assert messages(p, "stream") == []
+    from recordings.loader import load
+    from recordings.reassembly import reassemble
+
+    calls = reassemble(load(str(p)).doc).choices[0].tool_calls
+    assert [(c.id, c.arguments) for c in calls] == [("call_paris01", '{"city": "Paris"}'),
+                                                   ("call_tokyo02", '{"city": "Tokyo"}')]

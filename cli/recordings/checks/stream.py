@@ -7,6 +7,8 @@ from typing import Iterator
 
 from recordings.checks import FileContext, Finding
 from recordings.reassembly import reassemble
+from recordings.reassembly.accumulate import Accumulator
+from recordings.reassembly.openai import chat_chunk_deltas
 
 ID = "stream"
 SEVERITY = "warning"
@@ -44,32 +46,29 @@ def check(ctx: FileContext) -> Iterator[Finding]:
 
 
 def _chat_summary(body: list) -> tuple[bool, bool, list[tuple[str, str]]]:
-    """(a finish reason seen, any choice seen, [(tool name, arguments)]) of chat chunks, in one pass."""
+    """(a finish reason seen, any choice seen, [(tool name, arguments)]) of chat chunks.
+
+    Text-only chunks are skimmed; chunks that carry tool-call fragments go through the
+    one reassembly (so fragments merge exactly as ``show`` merges them).
+    """
+    acc = Accumulator()
     finished = has_choices = False
-    calls: dict[tuple[int, int], list] = {}
-    for item in body:
+    for n, item in enumerate(body):
         data = item.get("__data__") if isinstance(item, dict) else None
         choices = data.get("choices") if isinstance(data, dict) else None
-        if not choices:
+        if not choices or not isinstance(choices, list):
             continue
-        for pos, choice in enumerate(choices):
+        carries_calls = False
+        for choice in choices:
             if not isinstance(choice, dict):
                 continue
             has_choices = True
             if choice.get("finish_reason"):
                 finished = True
             delta = choice.get("delta")
-            tool_calls = delta.get("tool_calls") if isinstance(delta, dict) else None
-            if not tool_calls:
-                continue
-            for tpos, call in enumerate(tool_calls):
-                if not isinstance(call, dict):
-                    continue
-                key = (choice.get("index", pos), call.get("index", tpos))
-                slot = calls.setdefault(key, ["?", []])
-                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
-                if fn.get("name"):
-                    slot[0] = fn["name"]
-                if isinstance(fn.get("arguments"), str):
-                    slot[1].append(fn["arguments"])
-    return finished, has_choices, [(name, "".join(parts)) for name, parts in calls.values()]
+            if isinstance(delta, dict) and (delta.get("tool_calls") or delta.get("function_call")):
+                carries_calls = True
+        if carries_calls:
+            acc.feed_all(chat_chunk_deltas(n, data))
+    calls = [(t.name or str(t.index), t.arguments) for c in acc.choices() for t in c.tool_calls]
+    return finished, has_choices, calls
