@@ -32,3 +32,40 @@ def test_ci_runs_the_readme_test_command():
     assert "sample_recordings" in install_and_run
     ci = (ROOT / ".ci" / "run").read_text()
     assert test_command.replace("python -m pip install", "python -m pip install -q") in ci
+
+
+def test_the_core_never_imports_typer():
+    """Everything but recordings.commands imports with typer and click unavailable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, importlib, pkgutil\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('typer', 'click'):\n"
+        "            raise ImportError('blocked ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import recordings\n"
+        "mods = [m.name for m in pkgutil.walk_packages(recordings.__path__, 'recordings.')\n"
+        "        if not m.name.startswith('recordings.commands') and m.name != 'recordings.__main__']\n"
+        "for m in mods:\n"
+        "    importlib.import_module(m)\n"
+        "print(len(mods))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout) >= 40
+
+
+def test_deepdiff_is_imported_only_by_commands_that_use_it():
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom typer.testing import CliRunner\nfrom recordings.commands import app\n"
+            f"CliRunner().invoke(app, ['ls', {str(ROOT / 'sample_recordings')!r}])\n"
+            f"CliRunner().invoke(app, ['validate', {str(ROOT / 'sample_recordings')!r}])\n"
+            "print('deepdiff' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**__import__("os").environ, "RECORDINGS_NO_CACHE": "1"})
+    assert proc.stdout.strip() == "False", proc.stderr
