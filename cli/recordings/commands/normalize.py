@@ -9,27 +9,25 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, Format, find, note, open_cache
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, Format, find, note, open_cache,
+                                        report_problems)
 from recordings.output.progress import track
 
-FIELDS = ("id", "created", "created_at", "durations", "mapping", "response_id", "create_time", "date",
-          "message_id", "request_id", "bytes", "renamed")
-
-
+# field counted by normalization -> how a summary names it, in the order summaries list them
 LABELS = {"id": "ids", "created": "created", "created_at": "created_at", "durations": "durations",
-          "response_id": "response_id", "create_time": "create_time", "date": "Date headers",
-          "message_id": "message ids", "request_id": "request_id"}
+          "mapping": "mapping folded", "response_id": "response_id", "create_time": "create_time",
+          "date": "Date headers", "message_id": "message ids", "request_id": "request_id",
+          "bytes": "reformatted", "renamed": "renamed"}
+ONE_OFF = ("mapping", "bytes", "renamed")  # once per file: named without a count for a single file
 
 
 def _describe(changes: dict[str, int]) -> str:
-    """``13 ids, 1 created, mapping folded, renamed`` (files for the summary's one-off fields)."""
+    """``13 ids, 1 created, mapping folded, renamed`` (one-off fields counted only in summaries)."""
+    order = list(LABELS)
     parts = []
-    for k, n in sorted(changes.items(), key=lambda kv: FIELDS.index(kv[0]) if kv[0] in FIELDS else 99):
-        if k in ("renamed", "mapping", "bytes"):
-            word = {"renamed": "renamed", "mapping": "mapping folded", "bytes": "reformatted"}[k]
-            parts.append(word if n == 1 else f"{n} {word}")
-        else:
-            parts.append(f"{n} {LABELS.get(k, k)}")
+    for k, n in sorted(changes.items(), key=lambda kv: order.index(kv[0]) if kv[0] in LABELS else 99):
+        label = LABELS.get(k, k)
+        parts.append(label if k in ONE_OFF and n == 1 else f"{n} {label}")
     return ", ".join(parts)
 
 
@@ -86,8 +84,7 @@ def normalize_command(
     results = []
     totals: dict[str, int] = {}
     failed = bool(found.problems)
-    for p in found.problems:
-        sys.stderr.write(f"{p.path}: {p.reason}\n")
+    report_problems(found.problems)
     claimed: dict[str, str] = {}
     for plan in track(plans(), len(found.files), "normalizing", quiet):
         if plan.status == "change" and plan.new_path:

@@ -10,7 +10,8 @@ import typer
 from recordings.output.progress import track
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note, open_cache
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note, open_cache,
+                                        report_problems)
 
 
 @app.command("stats")
@@ -44,7 +45,6 @@ def stats_command(
         write_json(stats.to_dict())
     else:
         render_stats(stats, sys.stdout)
-    for p in stats.unreadable:
-        sys.stderr.write(f"{p.path}: {p.reason}\n")
+    report_problems(stats.unreadable)
     note(f"{stats.files} recordings measured" + (f"; {len(stats.unreadable)} unreadable" if stats.unreadable else ""))
     raise typer.Exit(EXIT_FINDINGS if stats.unreadable else EXIT_CLEAN)
