@@ -280,3 +280,23 @@ def test_killing_normalize_at_random_points_never_leaves_a_partial_file(tmp_path
         assert r.exit_code == 0
         assert sorted(p.name for p in folder.iterdir()) == sorted(new)
         assert all((folder / name).read_bytes() == data for name, data in new.items())
+
+
+def test_check_on_read_only_files_still_reports_what_would_change(tmp_path, run):
+    """A read-only checkout (as in CI) is exactly where --check runs: it must still flag files."""
+    src = sample_file("07d2973bd4a4")
+    dest = tmp_path / "s" / "recordings" / src.name
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(canonical_bytes(denormalize(json.loads(src.read_bytes()))))
+    dest.chmod(0o444)
+    dest.parent.chmod(0o555)
+    try:
+        r = run("normalize", "--check", "--no-cache", tmp_path)
+        assert r.exit_code == 1
+        assert f"{dest}: would change: 1 ids, 1 created" in r.stdout
+        assert "read-only" not in r.stderr
+        r = run("normalize", "--no-cache", tmp_path)
+        assert r.exit_code == 1 and f"{dest}: file or folder is read-only: left alone" in r.stderr
+    finally:
+        dest.parent.chmod(0o755)
+    assert dest.read_bytes() == canonical_bytes(denormalize(json.loads(src.read_bytes())))

@@ -179,7 +179,7 @@ class FilePlan:
     """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
 
     path: str
-    status: str  # unchanged | change | conflict | problem | read-only
+    status: str  # unchanged | change | conflict | problem | read-only (found when writing)
     changes: dict[str, int] = field(default_factory=dict)
     new_path: str | None = None  # set when --rehash renames the file
     new_bytes: bytes | None = None
@@ -234,13 +234,6 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     if new == raw and not new_path:
         return FilePlan(path, "unchanged")
     plan = FilePlan(path, "change", counts, new_path)
-    try:
-        owner_can_write = bool(os.stat(path).st_mode & 0o200)
-    except OSError:
-        owner_can_write = False
-    if not owner_can_write or not os.access(path, os.W_OK) or \
-            not os.access(os.path.dirname(os.path.abspath(path)), os.W_OK):
-        plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
     if new_path and os.path.lexists(new_path):
         try:
             with open(new_path, "rb") as fh:
@@ -253,6 +246,18 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     if keep_bytes:
         plan.new_bytes, plan.old_bytes = new, raw
     return plan
+
+
+def writable(path: str) -> bool:
+    """Whether a rewrite may replace ``path``: its owner-write bit is set (root included) and both the
+    file and its folder are writable."""
+    import os
+
+    try:
+        owner_can_write = bool(os.stat(path).st_mode & 0o200)
+    except OSError:
+        return False
+    return owner_can_write and os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
 
 
 def apply_plan(plan: FilePlan) -> None:

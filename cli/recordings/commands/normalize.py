@@ -46,7 +46,7 @@ def normalize_command(
 ) -> None:
     """Re-normalize response ids, timestamps and bytes; byte-exact, atomic, and idempotent."""
     from recordings.cache import cached_map, stat_or_none
-    from recordings.normalization import FilePlan, apply_plan, plan_file
+    from recordings.normalization import FilePlan, apply_plan, plan_file, writable
     from recordings.output.jsonout import write_json
 
     dry = check or diff
@@ -100,6 +100,10 @@ def normalize_command(
                 totals[k] = totals.get(k, 0) + n
             if diff:
                 _show_diff(plan)
+            elif not check and not writable(plan.path):  # --check and --diff still say what would change
+                plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
+                failed = True
+                sys.stderr.write(f"{plan.path}: {plan.reason}\n")
             elif not check:
                 try:
                     apply_plan(plan)
