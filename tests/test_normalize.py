@@ -213,6 +213,9 @@ def test_stale_temps_are_removed_and_reported(tmp_path, run):
     stale.write_bytes(b'{"half": ')
     r = run("ls", tmp_path)
     assert r.exit_code == 0  # never mistaken for a recording
+    r = run("normalize", "--check", tmp_path)
+    assert stale.exists()  # --check writes nothing, but says so
+    assert f"{stale}: stale temp file from an interrupted run (a normalize run removes it)" in r.stderr
     r = run("normalize", tmp_path)
     assert not stale.exists()
     assert f"{stale}: removed a stale temp file from an interrupted run" in r.stderr

@@ -53,7 +53,8 @@ def normalize_command(
     found = find(paths)
     cleaned = []
     for tmp in found.stale_temps:
-        if dry:
+        if dry:  # write nothing: say it is there
+            sys.stderr.write(f"{tmp}: stale temp file from an interrupted run (a normalize run removes it)\n")
             continue
         try:
             os.unlink(tmp)
