@@ -307,22 +307,24 @@ def _noise_free(doc: dict[str, Any]) -> dict[str, Any]:
 
 def deep_diff(old_doc: dict[str, Any], new_doc: dict[str, Any], exact: bool = False) -> list[str]:
     """One line per difference (deepdiff), ignoring noise unless ``exact``."""
-    from deepdiff import DeepDiff
-
     if exact:
         a, b = {k: old_doc.get(k) for k in ("test_id", "request", "response")}, \
                {k: new_doc.get(k) for k in ("test_id", "request", "response")}
     else:
         a, b = _noise_free(old_doc), _noise_free(new_doc)
-    dd = DeepDiff(a, b, verbose_level=2)
+    return deepdiff_lines(a, b)
+
+
+def deepdiff_lines(a: Any, b: Any) -> list[str]:
+    """One sorted line per difference between ``a`` and ``b`` (deepdiff, values shortened)."""
+    from deepdiff import DeepDiff
+
     lines = []
-    for kind, items in dd.to_dict().items():
+    for kind, items in DeepDiff(a, b, verbose_level=2).to_dict().items():
         if isinstance(items, dict):
-            for path, change in items.items():
-                lines.append(_deep_line(kind, path, change))
+            lines.extend(_deep_line(kind, path, change) for path, change in items.items())
         else:
-            for path in items:
-                lines.append(f"{kind.replace('_', ' ')}: {path}")
+            lines.extend(f"{kind.replace('_', ' ')}: {path}" for path in items)
     return sorted(lines)
 
 

@@ -173,9 +173,11 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
 
     mine = hash_inputs(kind, request, test_id)
     scored = []
+    requests: dict[str, dict[str, Any]] = {}
     for r in same:
         try:
-            theirs = hash_inputs(kind, load(r.path).doc["request"], r.test_id)
+            requests[r.path] = load(r.path).doc["request"]
+            theirs = hash_inputs(kind, requests[r.path], r.test_id)
         except Exception:  # noqa: BLE001 - an unreadable candidate is simply not a candidate
             continue
         distance = DeepDiff(theirs, mine, get_deep_distance=True, ignore_order=False).get("deep_distance", 0.0)
@@ -183,18 +185,10 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
     scored.sort(key=lambda c: (c.distance, c.recording.path))
     ex.candidates = scored[:limit]
     if scored:
-        best = scored[0].recording
-        from recordings.corpus_diff import _deep_line
+        from recordings.corpus_diff import deepdiff_lines
 
-        theirs = load(best.path).doc["request"]
-        dd = DeepDiff(theirs, request, verbose_level=2).to_dict()
-        lines = []
-        for dkind, items in dd.items():
-            if isinstance(items, dict):
-                lines.extend(_deep_line(dkind, path, change) for path, change in items.items())
-            else:
-                lines.extend(f"{dkind.replace('_', ' ')}: {path}" for path in items)
-        ex.differences = sorted(lines)
+        best = scored[0].recording
+        ex.differences = deepdiff_lines(requests[best.path], request)
         ex.verdict = (f"not recorded: the closest recording of this test and endpoint is {best.id[:12]} "
                       f"({len(ex.differences)} field{'s differ' if len(ex.differences) != 1 else ' differs'})")
     return ex
