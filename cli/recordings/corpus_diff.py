@@ -225,9 +225,8 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
         result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=False))
 
     # pair unmatched files by (test_id, endpoint) when the pairing is unique
-    def keyed(items: dict[str, tuple[Entry, bytes | str]]) -> tuple[dict[tuple, list[str]], dict[str, Any]]:
+    def keyed(items: dict[str, tuple[Entry, bytes | str]]) -> dict[tuple, list[str]]:
         keys: dict[tuple, list[str]] = {}
-        docs: dict[str, Any] = {}
         for name, (e, raw) in items.items():
             if isinstance(raw, str):
                 continue
@@ -236,12 +235,11 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
                 r = summarize(e.rel, doc, len(raw))
             except LoadError:
                 continue
-            docs[name] = doc
             keys.setdefault((r.test_id, r.endpoint, r.kind.value), []).append(name)
-        return keys, docs
+        return keys
 
-    okeys, _ = keyed(unmatched_old)
-    nkeys, _ = keyed(unmatched_new)
+    okeys = keyed(unmatched_old)
+    nkeys = keyed(unmatched_new)
     for key, onames in okeys.items():
         nnames = nkeys.get(key, [])
         if len(onames) == 1 and len(nnames) == 1:
