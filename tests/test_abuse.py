@@ -132,6 +132,11 @@ def test_mutated_recordings_never_crash(tmp_path_factory, case):
     shutil.copy(sample_file(name[:12] if not name.startswith("models-") else "models-64a2277c90f0"), orig_dir / name)
     (bad_dir / name).write_bytes(data)
     (base / "test_stand_in.py").write_text("def test_x():\n    pass\n")  # a project root for prune
+    (base / "pyproject.toml").write_text("")
+    for test_file in SAMPLE.rglob("test_*.py"):  # the test files the recordings name, so prune plans
+        dest = base / test_file.relative_to(SAMPLE)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(test_file, dest)
     runner = CliRunner()
     env = {"RECORDINGS_NO_CACHE": "1"}
     for command in COMMANDS:

@@ -181,7 +181,7 @@ def test_rehash_renames_and_conflicts(tmp_path, run):
     (folder / src.name).write_bytes(canonical_bytes(other))
     r = run("normalize", "--rehash", tmp_path)
     assert r.exit_code == 1
-    assert f"{src.name} already exists with different content: both left alone" in r.stderr
+    assert f"would be renamed to {src.name}, which already exists with other content: both left alone" in r.stderr
     assert wrong.read_bytes() == src.read_bytes()
     assert (folder / src.name).read_bytes() == canonical_bytes(other)
 
@@ -215,7 +215,8 @@ def test_stale_temps_are_removed_and_reported(tmp_path, run):
     assert r.exit_code == 0  # never mistaken for a recording
     r = run("normalize", "--check", tmp_path)
     assert stale.exists()  # --check writes nothing, but says so
-    assert f"{stale}: stale temp file from an interrupted run (a normalize run removes it)" in r.stderr
+    assert (f"{stale}: temp file of an interrupted or running rewrite (a normalize run removes it once no process "
+            "owns it)") in r.stderr
     r = run("normalize", tmp_path)
     assert not stale.exists()
     assert f"{stale}: removed a stale temp file from an interrupted run" in r.stderr

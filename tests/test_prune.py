@@ -72,7 +72,8 @@ def test_static_orphans_exact(project, run, monkeypatch):
             "whose tests are not read",
     }
     assert data["summary"] == {"recordings": 22, "orphans": 5, "tests": 4, "bytes": data["summary"]["bytes"],
-                               "shared_skipped": 1, "kept_undecided": 4}
+                               "shared_skipped": 1, "kept_undecided": 4, "function_orphans": 5,
+                               "parameter_orphans": 0}
     assert _recordings(project) == before  # --dry-run deletes nothing
 
 
@@ -80,24 +81,38 @@ def test_manifest_orphans_exact(project, run, monkeypatch, tmp_path):
     monkeypatch.chdir(project)
     manifest = tmp_path / "ids.txt"
     manifest.write_text("# saved from CI\n" + "\n".join(COLLECTED) + "\n")
+    # a manifest alone may be partial: only what the source agrees is gone goes
     r, data = _plan(run, "--dry-run", "--manifest", manifest)
-    got = {o["test_id"] for o in data["orphans"]}
-    assert got == {t for t, _ in STATIC_ORPHANS} | NOT_COLLECTED
-    assert {o["reason"] for o in data["orphans"]} == {"not in manifest"}
+    assert {(o["test_id"], o["reason"]) for o in data["orphans"]} == {
+        (t, f"test function gone ({why})") for t, why in STATIC_ORPHANS}
+    kept = {k["test_id"]: k["reason"] for k in data["kept"]}
+    assert kept[f"{A}::test_params[gone-param]"] == (
+        "parameters [gone-param] are not in the manifest by these configurations, but the function is; pass "
+        "--complete (or --matrix) when they cover every configuration")
+    assert set(kept) >= NOT_COLLECTED
+    # declared complete: every test it lacks is gone, each with its kind
+    r, data = _plan(run, "--dry-run", "--manifest", manifest, "--complete")
+    got = {o["test_id"]: o["kind"] for o in data["orphans"]}
+    assert set(got) == {t for t, _ in STATIC_ORPHANS} | NOT_COLLECTED
+    assert {t for t, kind in got.items() if kind == "parameter"} == {f"{A}::test_params[gone-param]"}
 
 
 def test_collect_runs_real_pytest(project, run, monkeypatch):
     monkeypatch.chdir(project)
-    r, data = _plan(run, "--dry-run", "--collect", "--", "--ignore=tests/integration/suite_a/test_broken.py")
+    r, data = _plan(run, "--dry-run", "--collect", "--complete", "--",
+                    "--ignore=tests/integration/suite_a/test_broken.py")
     assert r.exit_code == 1, r.stderr
     assert {o["test_id"] for o in data["orphans"]} == {t for t, _ in STATIC_ORPHANS} | NOT_COLLECTED
-    assert {o["reason"] for o in data["orphans"]} == {"not collected"}
+    reasons = {o["test_id"]: o["reason"] for o in data["orphans"]}
+    assert reasons[f"{A}::test_params[gone-param]"] == "parameter no longer collected"
+    assert reasons[f"{A}::TestFromUnittest::test_missing"] == "test function gone (not collected)"
+    assert reasons[f"{A}::TestRenamedOld::test_method"] == "test function gone (class gone)"
 
 
 def test_collect_matrix_is_unioned(project, run, monkeypatch):
     monkeypatch.chdir(project)
     ignore = "--ignore=tests/integration/suite_a/test_broken.py"
-    r, data = _plan(run, "--dry-run", "--collect-args", f"{ignore} tests/integration/suite_a",
+    r, data = _plan(run, "--dry-run", "--complete", "--collect-args", f"{ignore} tests/integration/suite_a",
                     "--collect-args", f"{ignore} tests/integration/suite_b")
     assert {o["test_id"] for o in data["orphans"]} == {t for t, _ in STATIC_ORPHANS} | NOT_COLLECTED
 

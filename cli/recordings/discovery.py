@@ -9,8 +9,9 @@ Layouts found (see the format reference):
 
 A path that names a file is taken as a recording whatever its name. A folder
 is searched recursively; ``.git``, ``.venv``, ``node_modules`` and similar
-folders are skipped, and symlink loops are broken by remembering each folder's
-device and inode.
+folders are skipped. A symlinked folder met while searching is not entered
+(it may lead anywhere, up to ``/``): a notice names it, and naming it as a PATH
+searches it. A folder named as a PATH is searched even when it is a link.
 """
 
 from __future__ import annotations
@@ -73,9 +74,15 @@ def _walk(root: str, found: Found) -> None:
         for entry in entries:
             name = entry.name
             try:
-                is_dir = entry.is_dir()
+                is_dir = entry.is_dir(follow_symlinks=False)
+                linked_dir = not is_dir and entry.is_symlink() and entry.is_dir()
             except OSError:
-                is_dir = False
+                is_dir = linked_dir = False
+            if linked_dir:
+                if name not in SKIP_DIRS:
+                    found.notices.append(f"{entry.path}: symlinked folder not followed (name it as a PATH to "
+                                         "search it)")
+                continue
             if is_dir:
                 if in_recordings and name.endswith(".json"):
                     found.problems.append(Problem(entry.path, "is a folder, not a recording file"))

@@ -65,6 +65,71 @@ def canonical_bytes(obj: Any) -> bytes:
     return out + b"\n"
 
 
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except (ImportError, OSError):
+        pass
+
+
+def _writer_alive(path: str) -> bool:
+    """Whether the process named in a temp file's name (``<prefix><pid>-…``) still runs."""
+    name = os.path.basename(path)[len(TEMP_PREFIX):]
+    pid_text, sep, _ = name.partition("-")
+    if not sep or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # this process writes one file at a time and leaves no temp behind
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def temp_in_use(path: str) -> bool:
+    """Whether a temp file may belong to a running rewrite: the process named in it still runs, or a
+    writer holds its lock (taken right after creation, held until the rename). A temp file that is
+    neither is stale: its writer was killed."""
+    if _writer_alive(path):
+        return True
+    try:
+        import fcntl
+
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except (ImportError, OSError):
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def remove_stale_temps(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Remove the temp files no running process owns: (removed, [(path, why left)])."""
+    removed, left = [], []
+    for tmp in paths:
+        if temp_in_use(tmp):
+            left.append((tmp, "in use by a running rewrite (or just created): left alone"))
+            continue
+        try:
+            os.unlink(tmp)
+            removed.append(tmp)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            left.append((tmp, f"could not be removed: {exc.strerror or exc}"))
+    return removed, left
+
+
 def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never a mix.
 
@@ -78,8 +143,9 @@ def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = N
         mode = os.stat(mode_from or path).st_mode & 0o7777
     except FileNotFoundError:
         mode = 0o644
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".json", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".json", dir=folder)
     try:
+        _lock(fd)  # while held, no other run takes this temp file for a stale one
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, list):  # pieces: no need to join a large payload in memory
                 fh.writelines(data)

@@ -25,16 +25,52 @@ from recordings.providers import provider_for_url
 from recordings.testid import try_parse_test_id
 
 
-def read_bytes(path: str) -> bytes:
+MAX_FILE_BYTES = 512 * 1024 * 1024  # no real recording comes near; a larger file is not read
+
+
+def max_file_bytes() -> int:
     try:
+        return int(os.environ.get("RECORDINGS_MAX_FILE_BYTES", "")) or MAX_FILE_BYTES
+    except ValueError:
+        return MAX_FILE_BYTES
+
+
+def read_bytes(path: str) -> bytes:
+    """A regular file's bytes. FIFOs, devices and sockets are refused without opening them (a FIFO
+    would block, ``/dev/zero`` never ends), and so is a file over the size ceiling."""
+    import stat
+
+    limit = max_file_bytes()
+    try:
+        st = os.stat(path)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise LoadError(path, f"not a regular file ({_file_type(st.st_mode)}): not read")
+        if st.st_size > limit:
+            raise LoadError(path, f"too large to be a recording ({st.st_size} bytes, over the {limit}-byte "
+                                  "ceiling; RECORDINGS_MAX_FILE_BYTES raises it)")
         with open(path, "rb") as fh:
-            return fh.read()
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise LoadError(path, f"too large to be a recording (over the {limit}-byte ceiling)")
+        return data
     except IsADirectoryError:
         raise LoadError(path, "is a folder, not a recording file") from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise LoadError(path, "symlink loop (too many levels of symbolic links)") from None
         raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _file_type(mode: int) -> str:
+    import stat
+
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _reject_constant(name: str) -> Any:
@@ -70,6 +106,42 @@ def parse_json(path: str, raw: bytes) -> Any:
         raise LoadError(path, f"invalid JSON: {exc}") from None
     except RecursionError:
         raise LoadError(path, f"invalid JSON: {orjson_error}") from None
+
+
+def exact_document(path: str, raw: bytes) -> dict[str, Any]:
+    """The document read exactly, for decisions that rewrite or rename it.
+
+    orjson (the fast reader) turns integers past 64 bits into floats and keeps the last of duplicate
+    keys without a word. This reading keeps every integer exact, and raises LoadError for duplicate
+    keys and for numbers that overflow a double (``1e400``): no rewrite could keep what they say.
+    """
+    import math
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj: dict[str, Any] = {}
+        for k, v in items:
+            if k in obj:
+                raise LoadError(path, f"duplicate key {k!r} in one object: left alone (which value is meant?)")
+            obj[k] = v
+        return obj
+
+    def number(text: str) -> float:
+        value = float(text)
+        if math.isinf(value):
+            raise LoadError(path, f"number {text[:40]} does not fit a double: left alone (it could not be written "
+                                  "back exactly)")
+        return value
+
+    try:
+        doc = json.loads(raw.decode("utf-8"), object_pairs_hook=pairs, parse_float=number,
+                         parse_constant=_reject_constant)
+    except LoadError:
+        raise
+    except (ValueError, RecursionError):
+        return parse_document(path, raw)  # raises the precise reason
+    if not isinstance(doc, dict):
+        raise LoadError(path, f"top level is {_type_name(doc)}, not an object")
+    return doc
 
 
 def parse_document(path: str, raw: bytes) -> dict[str, Any]:

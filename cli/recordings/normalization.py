@@ -192,13 +192,17 @@ class FilePlan:
 
 
 def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False) -> FilePlan:
-    """Work out (without writing) what normalizing ``path`` would change."""
+    """Work out (without writing) what normalizing ``path`` would change.
+
+    A file that would change is parsed a second time, exactly (the standard library: integers of any
+    size, duplicate keys seen): a file with duplicate keys or a number that does not fit a double is a
+    problem, left alone, since no rewrite could reproduce what it says. A symlinked recording is never
+    written through: if it needs a change it is reported (status ``link``) with its target.
+    """
     import os
 
     from recordings.errors import LoadError
-    from recordings.hashing import expected_name
-    from recordings.jsonbytes import canonical_bytes
-    from recordings.loader import load
+    from recordings.loader import exact_document, load, read_bytes
 
     try:
         loaded = load(path)
@@ -206,7 +210,48 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         return FilePlan(path, "problem", reason=exc.reason)
     except RecursionError:
         return FilePlan(path, "problem", reason="nested too deeply to read")
-    rec, doc, raw = loaded.recording, loaded.doc, loaded.raw
+    rec, raw = loaded.recording, loaded.raw
+    try:
+        counts, new, new_path = _normalized(path, rec, loaded.doc, raw, extended, rehash)
+        if new != raw or new_path:
+            # orjson reads integers past 64 bits as floats and keeps the last of duplicate keys:
+            # decide from an exact reading before anything is written
+            try:
+                exact = exact_document(path, raw)
+            except LoadError as exc:
+                return FilePlan(path, "problem", reason=exc.reason)
+            counts, new, new_path = _normalized(path, rec, exact, raw, extended, rehash)
+    except RecursionError:
+        return FilePlan(path, "problem", reason="nested too deeply to normalize")
+    if new == raw and not new_path:
+        return FilePlan(path, "unchanged")
+    plan = FilePlan(path, "change", counts, new_path)
+    if os.path.islink(path):
+        plan.status = "link"
+        plan.reason = (f"is a symbolic link to {os.path.realpath(path)}: never written through; normalize the "
+                       "target itself")
+    elif new_path and os.path.lexists(new_path):
+        try:
+            same = read_bytes(new_path) == new
+        except LoadError:
+            same = False
+        if not same:
+            plan.status = "conflict"
+            plan.reason = (f"would be renamed to {os.path.basename(new_path)}, which already exists with other "
+                           "content: both left alone (compare them with `recordings diff`, keep one)")
+    if keep_bytes:
+        plan.new_bytes, plan.old_bytes = new, raw
+    return plan
+
+
+def _normalized(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: bool,
+                rehash: bool) -> tuple[dict[str, int], bytes, str | None]:
+    """(changed fields, new bytes, new path or None) for one parsed document (changed in place)."""
+    import os
+
+    from recordings.hashing import expected_name
+    from recordings.jsonbytes import canonical_bytes
+
     stem = rec.id
     h = hash_of_name(stem)
     new_path = None
@@ -221,31 +266,14 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         if want and want != stem:
             new_path = os.path.join(os.path.dirname(path), want + ".json")
             h = hash_of_name(want)
-    try:
-        changes = normalize_document(doc, h, extended=extended, apply=True)
-        new = canonical_bytes(doc)
-    except RecursionError:
-        return FilePlan(path, "problem", reason="nested too deeply to normalize")
+    changes = normalize_document(doc, h, extended=extended, apply=True)
+    new = canonical_bytes(doc)
     counts = dict(changes.counts)
     if new != raw and not counts:
         counts["bytes"] = 1
     if new_path:
         counts["renamed"] = 1
-    if new == raw and not new_path:
-        return FilePlan(path, "unchanged")
-    plan = FilePlan(path, "change", counts, new_path)
-    if new_path and os.path.lexists(new_path):
-        try:
-            with open(new_path, "rb") as fh:
-                same = fh.read() == new
-        except OSError:
-            same = False
-        if not same:
-            plan.status = "conflict"
-            plan.reason = f"{os.path.basename(new_path)} already exists with different content: both left alone"
-    if keep_bytes:
-        plan.new_bytes, plan.old_bytes = new, raw
-    return plan
+    return counts, new, new_path
 
 
 def writable(path: str) -> bool:
@@ -266,7 +294,7 @@ def apply_plan(plan: FilePlan) -> None:
 
     from recordings.jsonbytes import atomic_write
 
-    if plan.status != "change" or plan.new_bytes is None:
+    if plan.status != "change" or plan.new_bytes is None or os.path.islink(plan.path):
         return
     if plan.new_path:
         if os.path.lexists(plan.new_path):  # identical content already there

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from recordings.model import Recording, TestId
-from recordings.tests_index import ALIVE, GONE, KEPT, Verdict
+from recordings.tests_index import ALIVE, GONE, KEPT, PARAMETER_GONE, Verdict
 
 
 class Index(Protocol):
@@ -21,6 +21,12 @@ class Orphan:
     recording: Recording
     reason: str
 
+    @property
+    def kind(self) -> str:
+        """``parameter`` (the function lives, these parameters are no longer collected) or ``function``
+        (the test function, its class or its file is gone)."""
+        return "parameter" if self.reason.startswith(PARAMETER_GONE) else "function"
+
 
 @dataclass
 class PrunePlan:
@@ -28,6 +34,8 @@ class PrunePlan:
     kept: list[tuple[Recording, str]] = field(default_factory=list)  # undecidable, with the reason
     shared: int = 0
     total: int = 0
+    test_files: int = 0  # distinct test files the recordings name
+    missing_files: int = 0  # of those, how many do not exist under the root
 
     @property
     def bytes(self) -> int:
@@ -48,18 +56,25 @@ class PrunePlan:
         return {
             "orphans": [
                 {"id": o.recording.id, "path": o.recording.path, "test_id": o.recording.test_id,
-                 "test": o.recording.test.base if o.recording.test else None, "reason": o.reason,
-                 "size": o.recording.size}
+                 "test": o.recording.test.base if o.recording.test else None, "kind": o.kind,
+                 "reason": o.reason, "size": o.recording.size}
                 for o in self.orphans
             ],
             "kept": [{"path": r.path, "test_id": r.test_id, "reason": why} for r, why in self.kept],
             "summary": {"recordings": self.total, "orphans": len(self.orphans), "tests": len(self.by_test()),
-                        "bytes": self.bytes, "shared_skipped": self.shared, "kept_undecided": len(self.kept)},
+                        "bytes": self.bytes, "shared_skipped": self.shared, "kept_undecided": len(self.kept),
+                        "function_orphans": sum(1 for o in self.orphans if o.kind == "function"),
+                        "parameter_orphans": sum(1 for o in self.orphans if o.kind == "parameter")},
         }
 
 
-def plan(recordings: Iterable[Recording], index: Index) -> PrunePlan:
+def plan(recordings: Iterable[Recording], index: Index, root: str | None = None) -> PrunePlan:
+    """Which recordings are orphans under ``index``. With ``root``, a recording whose folder lies
+    outside it (links resolved) is kept, and the test files the recordings name are counted."""
+    from recordings.project import inside
+
     result = PrunePlan()
+    files: dict[str, bool] = {}
     for r in recordings:
         result.total += 1
         if r.shared:
@@ -68,6 +83,12 @@ def plan(recordings: Iterable[Recording], index: Index) -> PrunePlan:
         if r.test is None:
             result.kept.append((r, f"test_id {r.test_id!r} is not a pytest node id"))
             continue
+        if root is not None:
+            if not inside(r.path, root):
+                result.kept.append((r, f"outside the project root {root} (reached through a link?)"))
+                continue
+            if r.test.file not in files:
+                files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
         v = index.verdict(r.test)
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
@@ -75,19 +96,9 @@ def plan(recordings: Iterable[Recording], index: Index) -> PrunePlan:
             result.kept.append((r, v.reason))
         else:
             assert v.status == ALIVE
+    result.test_files = len(files)
+    result.missing_files = sum(1 for exists in files.values() if not exists)
     return result
-
-
-def find_root(start: str) -> str:
-    """The project root: the nearest folder up from ``start`` with pyproject.toml or .git."""
-    d = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    while True:
-        if os.path.exists(os.path.join(d, "pyproject.toml")) or os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return os.path.abspath(start if os.path.isdir(start) else ".")
-        d = parent
 
 
 def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:
@@ -107,19 +118,59 @@ def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:
     return True, {p for p, a in zip(paths, absolute) if os.path.normpath(a) not in tracked}
 
 
+def trash_destination(path: str, trash: str, root: str) -> str:
+    """Where ``path`` goes in ``trash``: its path relative to ``root``, never an existing file.
+
+    A name already taken (a second orphan of the same name, an earlier run's copy) gets
+    ``.1``, ``.2``… before its extension.
+    """
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):  # outside the root: keep the whole path
+        rel = os.path.join("_outside_root", os.path.abspath(path).lstrip(os.sep))
+    dest = os.path.join(trash, rel)
+    stem, ext = os.path.splitext(dest)
+    n = 0
+    while os.path.lexists(dest):
+        n += 1
+        dest = f"{stem}.{n}{ext}"
+    return dest
+
+
+def _move_no_overwrite(path: str, dest: str) -> None:
+    """Move ``path`` to ``dest``; fails (FileExistsError) rather than replace anything at ``dest``."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(path, dest, follow_symlinks=False)  # fails if dest exists: never overwrites
+    except OSError as exc:
+        if isinstance(exc, FileExistsError):
+            raise
+        # another file system, or no hard links: copy into a new file (O_EXCL), then remove
+        if os.path.islink(path):
+            os.symlink(os.readlink(path), dest)
+        else:
+            with open(path, "rb") as src, open(dest, "xb") as out:
+                shutil.copyfileobj(src, out)
+            shutil.copymode(path, dest)
+    os.unlink(path)
+
+
 def remove(orphans: list[Orphan], trash: str | None, root: str) -> list[tuple[str, str]]:
-    """Delete (or move into ``trash``) each orphan; returns (path, error) for the ones that failed."""
+    """Delete (or move into ``trash``) each orphan; returns (path, error) for the ones that failed.
+
+    A file whose folder (links resolved) is outside ``root`` is never touched; a symlinked recording
+    is removed as a link, its target left alone; the trash never overwrites a file.
+    """
+    from recordings.project import inside
+
     failed = []
     for o in orphans:
         path = o.recording.path
+        if not inside(path, root):
+            failed.append((path, f"outside the project root {root} (through a link?): left alone"))
+            continue
         try:
             if trash:
-                rel = os.path.relpath(os.path.abspath(path), root)
-                if rel.startswith(".."):
-                    rel = os.path.basename(path)
-                dest = os.path.join(trash, rel)
-                os.makedirs(os.path.dirname(dest), exist_ok=True)
-                shutil.move(path, dest)
+                _move_no_overwrite(path, trash_destination(path, trash, root))
             else:
                 os.unlink(path)
         except OSError as exc:

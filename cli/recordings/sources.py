@@ -56,8 +56,13 @@ class FolderSource(Source):
         return out
 
     def read(self, entry: Entry) -> bytes:
-        with open(entry.key, "rb") as fh:
-            return fh.read()
+        from recordings.errors import LoadError
+        from recordings.loader import read_bytes
+
+        try:
+            return read_bytes(entry.key)
+        except LoadError as exc:  # callers report OSError per file
+            raise OSError(exc.reason) from None
 
 
 def git(root: str, *args: str) -> str:

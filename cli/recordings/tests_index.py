@@ -13,6 +13,7 @@ reason), or kept (with the reason it could not be decided).
 from __future__ import annotations
 
 import ast
+import re
 import os
 import subprocess
 import sys
@@ -60,6 +61,10 @@ _NAMESPACE_CALLS = ("globals", "locals", "vars")
 def _scan_class(node: ast.ClassDef, scope: _Scope) -> _Scope:
     inner = _Scope(set(), {}, [], [_decorator_name(b) for b in node.bases])
     _scan_body(node.body, inner)
+    for kw in node.keywords:
+        if kw.arg == "metaclass":
+            inner.dynamic.append(f"class {node.name} has a metaclass ({_decorator_name(kw.value) or '?'}), "
+                                 "which may add tests")
     for dec in node.decorator_list:
         name = _decorator_name(dec)
         if name and not name.startswith(("pytest.mark", "mark.", "dataclass")):
@@ -90,6 +95,11 @@ def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
             for t in targets:
                 if isinstance(t, ast.Subscript) and _decorator_name(t.value) in _NAMESPACE_CALLS:
                     scope.dynamic.append("names are assigned through globals()")
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+                    owner = scope.classes.get(t.value.id)
+                    if owner is not None and t.attr.startswith("test"):
+                        owner.functions.add(t.attr)  # TestC.test_x = ... after the class
+                        owner.dynamic.append(f"{t.value.id}.{t.attr} is assigned after the class")
                 for name in _target_names(t):
                     if name.startswith(("test", "Test")):
                         scope.dynamic.append(f"{name} is assigned, not defined")
@@ -112,6 +122,37 @@ def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
             name = _decorator_name(node.value)
             if name.endswith(("setattr", "exec")) or name in _NAMESPACE_CALLS:
                 scope.dynamic.append(f"module calls {name}(), which may define tests")
+
+
+def _dynamic_anywhere(tree: ast.AST) -> list[str]:
+    """Reasons a module may make test names at run time, found anywhere in it (helpers included).
+
+    ``globals()``/``vars()`` used in any way, ``setattr``, ``exec``, three-argument
+    ``type(...)`` and attribute assignments of ``test…`` names on a class.
+    """
+    reasons: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _decorator_name(node.func)
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+                inner = _decorator_name(node.func.value.func)
+                if inner in _NAMESPACE_CALLS:
+                    reasons.append(f"module calls {inner}().{node.func.attr}(), which may define tests")
+                    continue
+            if name in _NAMESPACE_CALLS:
+                reasons.append(f"module uses {name}(), which may define tests")
+            elif name in ("setattr", "exec", "eval") or name.endswith((".setattr", ".exec")):
+                reasons.append(f"module calls {name}(), which may define tests")
+            elif name == "type" and len(node.args) == 3:
+                reasons.append("module builds classes with type(), which may define tests")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if (isinstance(t, ast.Attribute) and t.attr.startswith("test") and isinstance(t.value, ast.Name)
+                        and t.value.id not in ("self", "cls")):
+                    reasons.append(f"{_decorator_name(t)} is assigned, which may define a test")
+    unique: dict[str, None] = dict.fromkeys(reasons)
+    return list(unique)
 
 
 def _target_names(node: ast.expr) -> list[str]:
@@ -180,6 +221,9 @@ class StaticIndex:
         else:
             result = _Scope(set(), {}, [], [])
             _scan_body(tree.body, result)
+            for reason in _dynamic_anywhere(tree):
+                if reason not in result.dynamic:
+                    result.dynamic.append(reason)
         self._modules[rel] = result
         if self.cache is not None:
             self.cache.put(path, "test-scope", st, result if isinstance(result, str) else _scope_to_json(result))
@@ -195,28 +239,80 @@ class StaticIndex:
         for cls in test.classes:
             inner = scope.classes.get(cls)
             if inner is None:
-                if scope.dynamic:
-                    return Verdict(KEPT, f"class {cls} not found, but {scope.dynamic[0]}")
+                why = scope.dynamic or mod.dynamic
+                if why:
+                    return Verdict(KEPT, f"class {cls} not found, but {why[0]}")
                 return Verdict(GONE, "class gone")
             scope = inner
         if test.function in scope.functions:
             return Verdict(ALIVE)
-        if scope.dynamic:
-            return Verdict(KEPT, f"function {test.function} not found, but {scope.dynamic[0]}")
+        why = scope.dynamic or mod.dynamic
+        if why:
+            return Verdict(KEPT, f"function {test.function} not found, but {why[0]}")
         return Verdict(GONE, "function gone" if not test.classes else "method gone")
+
+    def file_exists(self, test: TestId) -> bool:
+        return os.path.isfile(os.path.join(self.root, test.file))
+
+
+FUNCTION_GONE = "test function gone"
+PARAMETER_GONE = "parameter no longer collected"
+
+
+def split_params(node_id: str) -> tuple[str, str | None]:
+    """``file::func[params]`` -> (``file::func``, ``params``)."""
+    head, sep, _ = node_id.partition("[")
+    if not sep or not node_id.endswith("]"):
+        return node_id, None
+    return head, node_id[len(head) + 1:-1]
 
 
 class NodeIdIndex:
-    """Tests known as exact node ids (from pytest collection or a manifest)."""
+    """Tests known as node ids (from pytest collection or a manifest), checked against the source.
 
-    def __init__(self, node_ids: Iterable[str], source: str) -> None:
+    The rule, so that a partial collection (some CI configurations only) never deletes a live test:
+
+    * a node id in the list is alive;
+    * a test whose **function** is not in the list is gone only when the source agrees (the file,
+      class or function is not there: "test function gone"); when the source still defines it, it is
+      kept ("not collected with these arguments");
+    * a test whose function is collected but whose **parameters** are not ("parameter no longer
+      collected") is gone only when the list is *complete*: it covers every configuration
+      (``--complete``, or ``--matrix`` over the whole CI matrix). Otherwise it is kept, with the reason;
+    * with a complete list, a function pytest does not collect is gone even when the source cannot
+      tell (names made dynamically);
+    * a test in a module that pytest skipped or could not import is kept: unknown, never gone.
+    """
+
+    def __init__(self, node_ids: Iterable[str], source: str, static: "StaticIndex | None" = None,
+                 complete: bool = False, skipped: dict[str, str] | None = None) -> None:
         self.ids = {n.strip() for n in node_ids if n.strip()}
+        self.functions = {split_params(n)[0] for n in self.ids}
         self.source = source
+        self.static = static
+        self.complete = complete
+        self.skipped = skipped or {}
 
     def verdict(self, test: TestId) -> Verdict:
         if test.node_id in self.ids:
             return Verdict(ALIVE)
-        return Verdict(GONE, "not collected" if self.source == "collect" else "not in manifest")
+        listed = "collected" if self.source == "collect" else "in the manifest"
+        skip = self.skipped.get(test.file)
+        if skip is not None:
+            return Verdict(KEPT, f"module {test.file} was skipped at collection ({skip}): unknown, not gone")
+        if test.base in self.functions:
+            if self.complete:
+                return Verdict(GONE, PARAMETER_GONE)
+            return Verdict(KEPT, f"parameters [{test.params}] are not {listed} by these configurations, but the "
+                                 "function is; pass --complete (or --matrix) when they cover every configuration")
+        static = self.static.verdict(test) if self.static is not None else Verdict(KEPT, "")
+        if static.status == GONE:
+            return Verdict(GONE, f"{FUNCTION_GONE} ({static.reason})")
+        if self.complete:
+            return Verdict(GONE, f"{FUNCTION_GONE} (not {listed})")
+        if static.status == ALIVE:
+            return Verdict(KEPT, f"not {listed} with these arguments, but the source still defines it")
+        return Verdict(KEPT, f"not {listed}; {static.reason}" if static.reason else f"not {listed}")
 
 
 def read_manifest(path: str) -> list[str]:
@@ -228,17 +324,89 @@ class CollectError(Exception):
     pass
 
 
-def collect_node_ids(root: str, extra_args: list[str], python: str | None = None) -> list[str]:
-    """Node ids from ``pytest --collect-only -q`` run in ``root``; raises CollectError on failure."""
-    argv = [python or sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *extra_args]
+def project_python(root: str, configured: str | None = None) -> str:
+    """The interpreter that runs the project's tests: ``--python``/``python =`` in the config, else the
+    active virtual environment, else ``.venv``/``venv`` in the project root, else this tool's own."""
+    if configured:
+        return configured if os.sep in configured else (shutil_which(configured) or configured)
+    candidates = []
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        candidates.append(os.path.join(venv, "bin", "python"))
+    candidates += [os.path.join(root, d, "bin", "python") for d in (".venv", "venv")]
+    for c in candidates:
+        if os.path.isfile(c) and os.access(c, os.X_OK):
+            return c
+    return sys.executable
+
+
+def shutil_which(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)
+
+
+@dataclass
+class Collection:
+    ids: list[str]
+    skipped: dict[str, str]  # test file -> why pytest skipped it at collection
+
+
+def collect_node_ids(root: str, extra_args: list[str], python: str | None = None) -> Collection:
+    """Node ids from ``pytest --collect-only -q`` run in ``root``; raises CollectError on failure.
+
+    Modules skipped at collection (``pytest.importorskip``, a module-level ``pytest.skip``) are
+    reported in ``skipped``, read from pytest's ``-rs`` summary.
+    """
+    argv = [python or sys.executable, "-m", "pytest", "--collect-only", "-q", "-rs", "-p", "no:cacheprovider",
+            *extra_args]
     try:
         proc = subprocess.run(argv, cwd=root, capture_output=True, text=True)
     except OSError as exc:
-        raise CollectError(f"could not run pytest: {exc}") from None
-    ids = [line.strip() for line in proc.stdout.splitlines() if "::" in line and not line.startswith(("=", " "))]
-    if proc.returncode not in (0, 5) or (proc.returncode == 0 and not ids):
+        raise CollectError(f"could not run pytest with {argv[0]}: {exc.strerror or exc}") from None
+    ids = [line.strip() for line in proc.stdout.splitlines() if "::" in line and not line.startswith(("=", " "))
+           and not line.startswith("SKIPPED")]
+    skipped: dict[str, str] = {}
+    for line in proc.stdout.splitlines():
+        m = _SKIPPED.match(line)
+        if m:
+            skipped[m.group(1).replace(os.sep, "/")] = m.group(2).strip()
+    if proc.returncode not in (0, 5) or (proc.returncode == 0 and not ids and not skipped):
         tail = (proc.stdout + proc.stderr).strip().splitlines()[-3:]
         raise CollectError(f"pytest --collect-only exited {proc.returncode}: " + " | ".join(tail))
     if not ids:
         raise CollectError("pytest collected no tests")
-    return ids
+    return Collection(ids, skipped)
+
+
+_SKIPPED = re.compile(r"^SKIPPED \[\d+\] ([^:]+\.py)(?::\d+)?: (.*)$")
+
+
+def read_matrix(path: str) -> list[list[str]]:
+    """Collection argument sets from a Llama Stack ``ci_matrix.json``: one per distinct
+    (suite, setup, stack_config) entry found anywhere in it (``default``, named groups, schedules)."""
+    import json
+
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    entries: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "suite" in node or "setup" in node:
+                entries.append(node)
+                return
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(data)
+    sets: list[list[str]] = []
+    for e in entries:
+        args = [f"--{k.replace('_', '-')}={e[k]}" for k in ("suite", "setup", "stack_config")
+                if isinstance(e.get(k), str) and e[k]]
+        if args and args not in sets:
+            sets.append(args)
+    return sets

@@ -34,7 +34,7 @@ def explain_command(
     from recordings.explain import explain_hash, explain_request, request_from_json
     from recordings.output.explaining import render_explanation
     from recordings.output.jsonout import write_json
-    from recordings.prune import find_root
+    from recordings.project import find_root
 
     project = root or find_root(".")
     if request is not None:

@@ -59,7 +59,8 @@ def ls_command(
         if keep(item):
             records.append(item)
     if orphans:
-        from recordings.prune import find_root, plan
+        from recordings.project import find_root
+        from recordings.prune import plan
         from recordings.tests_index import StaticIndex
 
         index = StaticIndex(root or find_root((paths or ["."])[0]), cache)

@@ -46,21 +46,22 @@ def normalize_command(
 ) -> None:
     """Re-normalize response ids, timestamps and bytes; byte-exact, atomic, and idempotent."""
     from recordings.cache import cached_map, stat_or_none
+    from recordings.jsonbytes import remove_stale_temps
+    from recordings.output.terminal import visible
     from recordings.normalization import FilePlan, apply_plan, plan_file, writable
     from recordings.output.jsonout import write_json
 
     dry = check or diff
     found = find(paths)
-    cleaned = []
-    for tmp in found.stale_temps:
-        if dry:  # write nothing: say it is there
-            sys.stderr.write(f"{tmp}: stale temp file from an interrupted run (a normalize run removes it)\n")
-            continue
-        try:
-            os.unlink(tmp)
-            cleaned.append(tmp)
-        except OSError as exc:
-            sys.stderr.write(f"{tmp}: stale temp file from an interrupted run could not be removed: {exc.strerror}\n")
+    cleaned: list[str] = []
+    if dry:  # write nothing: say it is there
+        for tmp in found.stale_temps:
+            sys.stderr.write(f"{visible(tmp)}: temp file of an interrupted or running rewrite (a normalize run "
+                             "removes it once no process owns it)\n")
+    else:
+        cleaned, left = remove_stale_temps(found.stale_temps)
+        for tmp, why in left:
+            sys.stderr.write(f"{visible(tmp)}: temp file {why}\n")
     keep = not check or diff
     cache = open_cache(no_cache)
     section = f"normalize:{int(extended)}:{int(rehash)}"
@@ -86,16 +87,18 @@ def normalize_command(
     totals: dict[str, int] = {}
     failed = bool(found.problems)
     report_problems(found.problems)
-    claimed: dict[str, str] = {}
+    collisions = _rename_collisions(found.files, extended, cache) if rehash else {}
     for plan in track(plans(), len(found.files), "normalizing", quiet):
-        if plan.status == "change" and plan.new_path:
-            other = claimed.get(plan.new_path)
-            if other:
-                plan.status, plan.reason = "conflict", f"{os.path.basename(other)} is renamed to the same name"
-            claimed[plan.new_path] = plan.path
-        if plan.status in ("problem", "conflict", "read-only"):
+        if plan.status == "change" and plan.new_path and len(collisions.get(plan.new_path, ())) > 1:
+            others = [os.path.basename(p) for p in collisions[plan.new_path] if p != plan.path]
+            plan.status = "conflict"
+            plan.reason = (f"would be renamed to {os.path.basename(plan.new_path)}, as would "
+                           f"{', '.join(others[:3])}{' …' if len(others) > 3 else ''}: all left alone (same "
+                           "request, so replay can use only one: compare them with `recordings diff`, keep one, "
+                           "delete the others, then rerun)")
+        if plan.status in ("problem", "conflict", "read-only", "link"):
             failed = True
-            sys.stderr.write(f"{plan.path}: {plan.reason}\n")
+            sys.stderr.write(f"{visible(plan.path)}: {visible(plan.reason or '')}\n")
         if plan.status == "change":
             for k, n in plan.changes.items():
                 totals[k] = totals.get(k, 0) + n
@@ -104,18 +107,18 @@ def normalize_command(
             elif not check and not writable(plan.path):  # --check and --diff still say what would change
                 plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
                 failed = True
-                sys.stderr.write(f"{plan.path}: {plan.reason}\n")
+                sys.stderr.write(f"{visible(plan.path)}: {visible(plan.reason or '')}\n")
             elif not check:
                 try:
                     apply_plan(plan)
                 except OSError as exc:
                     plan.status, plan.reason = "problem", f"could not write: {exc.strerror or exc}"
                     failed = True
-                    sys.stderr.write(f"{plan.path}: {plan.reason}\n")
+                    sys.stderr.write(f"{visible(plan.path)}: {visible(plan.reason or '')}\n")
             if fmt is Format.text and not diff and plan.status == "change":
                 target = f" -> {os.path.basename(plan.new_path)}" if plan.new_path else ""
                 verb = "would change" if check else "normalized"
-                sys.stdout.write(f"{plan.path}{target}: {verb}: {_describe(plan.changes)}\n")
+                sys.stdout.write(f"{visible(plan.path)}{visible(target)}: {verb}: {_describe(plan.changes)}\n")
         plan.new_bytes = plan.old_bytes = None
         if plan.status != "unchanged":
             results.append(plan)
@@ -127,7 +130,7 @@ def normalize_command(
                     "problems": [p.to_dict() for p in found.problems],
                     "stale_temps_removed": cleaned})
     for tmp in cleaned:
-        sys.stderr.write(f"{tmp}: removed a stale temp file from an interrupted run\n")
+        sys.stderr.write(f"{visible(tmp)}: removed a stale temp file from an interrupted run\n")
     verb = "would change" if dry else "changed"
     summary = f"{len(changed)} of {len(found.files)} file{'s' if len(found.files) != 1 else ''} {verb}"
     if totals:
@@ -136,6 +139,18 @@ def normalize_command(
     if check and changed:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _rename_collisions(files: list[str], extended: bool, cache) -> dict[str, list[str]]:
+    """target path -> every file --rehash would rename to it (a first pass, before anything is written)."""
+    from recordings.cache import cached_map
+
+    targets: dict[str, list[str]] = {}
+    for plan in cached_map(_PlanCheck(extended, True), files, f"normalize:{int(extended)}:1", _encode_plan,
+                           _decode_plan, cache):
+        if plan.status in ("change", "conflict") and plan.new_path:
+            targets.setdefault(plan.new_path, []).append(plan.path)
+    return targets
 
 
 def _encode_plan(plan):

@@ -15,35 +15,61 @@ from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, N
 
 
 def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str],
-                cache=None):
+                cache=None, *, complete: bool = False, matrix: Optional[str] = None, python: Optional[str] = None):
     """The source of truth named by the options; exits 1 with a clear message when it is unusable."""
-    from recordings.tests_index import CollectError, NodeIdIndex, StaticIndex, collect_node_ids, read_manifest
+    import os
 
+    from recordings.tests_index import (CollectError, NodeIdIndex, StaticIndex, collect_node_ids, project_python,
+                                        read_manifest, read_matrix)
+
+    static = StaticIndex(root, cache)
     if manifest:
         try:
             ids = read_manifest(manifest)
-        except OSError as exc:
-            sys.stderr.write(f"recordings: cannot read manifest {manifest}: {exc.strerror}\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"recordings: cannot read manifest {manifest}: {getattr(exc, 'strerror', None) or exc}\n")
             raise typer.Exit(EXIT_USAGE)
         if not ids:
             sys.stderr.write(f"recordings: refusing to prune: manifest {manifest} lists no tests\n")
             raise typer.Exit(EXIT_FINDINGS)
-        return NodeIdIndex(ids, "manifest"), f"manifest {manifest} ({len(ids)} node ids)"
-    if collect:
+        return (NodeIdIndex(ids, "manifest", static, complete),
+                f"manifest {manifest} ({len(ids)} node ids{', complete' if complete else ''})")
+    if matrix:
+        try:
+            sets = read_matrix(matrix)
+        except (OSError, ValueError) as exc:
+            sys.stderr.write(f"recordings: cannot read matrix {matrix}: {getattr(exc, 'strerror', None) or exc}\n")
+            raise typer.Exit(EXIT_USAGE)
+        if not sets:
+            sys.stderr.write(f"recordings: refusing to prune: matrix {matrix} has no suite/setup entries\n")
+            raise typer.Exit(EXIT_FINDINGS)
+        tests_dir = os.path.relpath(os.path.dirname(os.path.abspath(matrix)), root)
+        sets = [[tests_dir, *s] for s in sets]
+        complete = True  # the whole CI matrix covers every configuration
+        collect = True
+    elif collect:
         sets = [a.split() for a in collect_args] or [[]]
+    if collect:
+        interpreter = project_python(root, python)
         ids: list[str] = []
+        skipped: dict[str, str] = {}
         for args in sets:
             try:
-                ids += collect_node_ids(root, args + extra)
+                got = collect_node_ids(root, args + extra, interpreter)
             except CollectError as exc:
                 sys.stderr.write(f"recordings: refusing to prune: {exc}\n")
                 raise typer.Exit(EXIT_FINDINGS)
-        return NodeIdIndex(ids, "collect"), f"pytest collection in {root} ({len(set(ids))} node ids)"
-    index = StaticIndex(root, cache)
-    if index.count_test_files() == 0:
+            ids += got.ids
+            for f, why in got.skipped.items():
+                skipped.setdefault(f, why)
+        what = f"{len(sets)} configuration{'s' if len(sets) != 1 else ''}"
+        return (NodeIdIndex(ids, "collect", static, complete, skipped),
+                f"pytest collection in {root} with {interpreter} ({what}, {len(set(ids))} node ids"
+                f"{', complete' if complete else ''})")
+    if static.count_test_files() == 0:
         sys.stderr.write(f"recordings: refusing to prune: no test files under {root} (wrong --root?)\n")
         raise typer.Exit(EXIT_FINDINGS)
-    return index, f"test files under {root}"
+    return static, f"test files under {root}"
 
 
 def scan_recordings(paths, cache, quiet: bool = False):
@@ -80,6 +106,12 @@ def prune_command(
     collect_args: Optional[List[str]] = typer.Option(None, "--collect-args", help="A set of pytest arguments; "
                                                      "repeat for a CI matrix (the collections are unioned)."),
     manifest: Optional[str] = typer.Option(None, "--manifest", help="A file of node ids, one per line."),
+    matrix: Optional[str] = typer.Option(None, "--matrix", help="Collect once per entry of a Llama Stack "
+                                         "ci_matrix.json (--suite/--setup); the union is complete."),
+    complete: bool = typer.Option(False, "--complete", help="The collection or manifest covers every CI "
+                                  "configuration: parameters it lacks are gone (default: kept)."),
+    python: Optional[str] = typer.Option(None, "--python", help="Interpreter for --collect (default: $VIRTUAL_ENV, "
+                                         "then .venv/ or venv/ in the root, then this tool's)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only report; exit 1 if there are orphans."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
     force: bool = typer.Option(False, "--force", help="Allow removing more than --max-fraction of the corpus."),
@@ -93,25 +125,35 @@ def prune_command(
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
     from recordings.output.pruning import render_plan
-    from recordings.output.terminal import human_size
-    from recordings.prune import find_root, git_status, plan, remove
+    from recordings.output.terminal import human_size, shell_command, visible
+    from recordings.project import given_root
+    from recordings.prune import git_status, plan, remove
 
     if collect_args:
         collect = True
-    project = root or find_root((paths or ["."])[0])
+    found_root = given_root(root, paths)
+    if found_root.guessed:
+        sys.stderr.write(f"recordings: refusing to prune: no pyproject.toml or .git above {found_root.path}, so the "
+                         "project root is only a guess; pass --root\n")
+        raise typer.Exit(EXIT_USAGE)
+    project = found_root.path
     cache = open_cache(no_cache)
     index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest,
-                                cache)
+                                cache, complete=complete, matrix=matrix, python=python)
     records, problems = scan_recordings(paths, cache, quiet)
     report_problems(problems)
-    result = plan(records, index)
+    result = plan(records, index, project)
     cache.save()
+    if result.test_files and result.missing_files == result.test_files:
+        sys.stderr.write(f"recordings: refusing to prune: none of the {result.test_files} test files the recordings "
+                         f"name exists under {project} (wrong --root?)\n")
+        raise typer.Exit(EXIT_FINDINGS)
     if fmt is Format.json:
         write_json({"source": source, **result.to_dict()})
     else:
         render_plan(result, sys.stdout)
     for r, why in result.kept:
-        sys.stderr.write(f"kept {r.path}: {why}\n")
+        sys.stderr.write(f"kept {visible(r.path)}: {visible(why)}\n")
     note(f"{len(result.orphans)} orphan{'s' if len(result.orphans) != 1 else ''} in "
          f"{len(result.by_test())} test{'s' if len(result.by_test()) != 1 else ''} "
          f"({human_size(result.bytes)}) of {result.total} recordings; source: {source}")
@@ -138,12 +180,13 @@ def prune_command(
             raise typer.Exit(EXIT_FINDINGS)
     failed = remove(result.orphans, trash, project)
     for path, why in failed:
-        sys.stderr.write(f"{path}: could not remove: {why}\n")
+        sys.stderr.write(f"{visible(path)}: could not remove: {why}\n")
     done = len(orphan_paths) - len(failed)
     note(f"{'moved' if trash else 'deleted'} {done} recording{'s' if done != 1 else ''}"
          + (f" into {trash}" if trash else ""))
     if in_git and not trash:
-        restorable = [p for p in orphan_paths if p not in untracked]
+        not_removed = {f for f, _ in failed}
+        restorable = [p for p in orphan_paths if p not in untracked and p not in not_removed]
         if restorable:
-            note("to restore: git checkout -- " + " ".join(restorable[:5]) + (" …" if len(restorable) > 5 else ""))
+            note("to restore: " + shell_command(["git", "checkout", "--", *restorable]))
     raise typer.Exit(EXIT_FINDINGS if failed or problems else EXIT_CLEAN)

@@ -27,7 +27,7 @@ def stats_command(
     """Counts and bytes per suite, provider, model, endpoint and kind; tokens; health."""
     from recordings.output.jsonout import write_json
     from recordings.output.statistics import render_stats
-    from recordings.prune import find_root
+    from recordings.project import find_root
     from recordings.sources import SourceError
     from recordings.stats import gather, growth_since
 

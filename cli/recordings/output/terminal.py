@@ -82,5 +82,41 @@ def human_size(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
+_CONTROL = None
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (terminal escapes included) shown as ``\\x1b``-style escapes.
+
+    For names a user did not write as text to read: file paths, test ids, reasons that quote them.
+    Recorded answers and prompts are never passed through this: they are printed verbatim.
+    """
+    global _CONTROL
+    if text.isprintable():
+        return text
+    if _CONTROL is None:
+        import re
+
+        _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape", "backslashreplace").decode("ascii")
+                        if ord(m.group(0)) < 0xd800 else f"\\u{ord(m.group(0)):04x}", text)
+
+
+def shell_command(argv: list[str]) -> str:
+    """A command line safe to paste into a POSIX shell: every word quoted where needed."""
+    import shlex
+
+    def word(a: str) -> str:
+        if a.isprintable():
+            return shlex.quote(a)
+        # bash/zsh ANSI-C quoting keeps control characters exact and visible
+        body = "".join(c if c.isprintable() and c not in "'\\" else
+                       ("\\" + c if c in "'\\" else "".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape")))
+                       for c in a)
+        return f"$'{body}'"
+
+    return " ".join(word(a) for a in argv)
+
+
 def problem_line(path: str, reason: str) -> str:
-    return f"{path}: {reason}"
+    return f"{visible(path)}: {visible(reason)}"
