@@ -124,18 +124,59 @@ class Cache:
         data = [MAGIC, f"{zlib.crc32(body):08x}\n".encode(), body]
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            for tmp in stale_temps(os.path.dirname(self.path)):  # left by a killed write
+                os.unlink(tmp)
             atomic_write(self.path, data)
         except OSError:
             return  # a cache that cannot be written only costs speed
         self.dirty = False
 
 
-def clear() -> bool:
+class CacheError(Exception):
+    """The cache file could not be removed; the message says why, in one line."""
+
+
+def stale_temps(folder: str | None = None) -> list[str]:
+    """Temp files in the cache folder that no running process owns (left by a killed write)."""
+    from recordings.jsonbytes import TEMP_PREFIX, temp_in_use
+
+    folder = folder or cache_dir()
     try:
-        os.unlink(cache_path())
-        return True
+        names = [n for n in os.listdir(folder) if n.startswith(TEMP_PREFIX)]
+    except OSError:
+        return []
+    paths = [os.path.join(folder, n) for n in names]
+    return [p for p in paths if not temp_in_use(p)]
+
+
+def clear() -> tuple[bool, int]:
+    """Remove the cache file and stale temp files beside it: (a cache file was removed, temps removed).
+
+    Raises CacheError when the path is a folder or cannot be removed.
+    """
+    import stat
+
+    path = cache_path()
+    temps = 0
+    for tmp in stale_temps():
+        try:
+            os.unlink(tmp)
+            temps += 1
+        except OSError:
+            pass
+    try:
+        st = os.lstat(path)
     except FileNotFoundError:
-        return False
+        return False, temps
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot look at the cache: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise CacheError(f"{path}: is a folder, not a cache file: left alone")
+    try:
+        os.unlink(path)
+    except OSError as exc:
+        raise CacheError(f"{path}: cannot remove the cache: {exc.strerror or exc}") from None
+    return True, temps
 
 
 def stat_or_none(path: str) -> os.stat_result | None:

@@ -1,7 +1,28 @@
-"""secrets: API keys, tokens and credential headers anywhere in the request or response."""
+"""secrets: API keys, tokens and credential headers anywhere in the request or response.
+
+What is looked for, in the file's bytes (one literal test per kind, then the precise pattern
+only where the literal occurs):
+
+* provider keys by their prefix: OpenAI ``sk-``/``sk-proj-``, Anthropic ``sk-ant-``, Stripe
+  ``sk_live_``, Google ``AIza`` and ``ya29.`` OAuth tokens, AWS ``AKIA``/``ASIA`` key ids, GitHub
+  ``ghp_``…, Hugging Face ``hf_``, Groq ``gsk_``, Tavily ``tvly-``, NVIDIA ``nvapi-``, Fireworks ``fw_``;
+* JSON Web Tokens, PEM private keys, AWS secret access keys next to their name, 64-hex keys in
+  fields whose name says key/secret/token/password;
+* bearer tokens and ``Basic`` credentials (the decoded ``user:password``) in any text;
+* credential headers (``Authorization``, ``X-Api-Key``, ``Cookie``, ``Set-Cookie``,
+  ``Ocp-Apim-Subscription-Key``…) wherever a headers mapping appears;
+* ``key=``/``api_key=``/``token=`` query strings and ``user:password@`` in URLs;
+* any of the provider keys base64-encoded (found through the base64 spelling of their prefixes);
+* for streams, the reassembled text and tool arguments too: a key split across two chunks.
+
+Redacted placeholders (``<redacted>``, ``***``, ``fake-key``, ``Bearer ***``…) are not findings.
+A finding never prints the secret in full.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from typing import Any, Iterator
 
@@ -17,42 +38,171 @@ SUMMARY = "no API keys, tokens, credential headers or key-bearing query strings"
 TOKENS = [
     ("Anthropic API key", b"sk-ant-", re.compile(rb"sk-ant-[A-Za-z0-9_\-]{20,}")),
     ("OpenAI-style API key", b"sk-", re.compile(rb"sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
+    ("Stripe secret key", b"sk_live_", re.compile(rb"sk_live_[A-Za-z0-9]{20,}")),
     ("Google API key", b"AIza", re.compile(rb"AIza[0-9A-Za-z_\-]{35}")),
+    ("Google OAuth token", b"ya29.", re.compile(rb"ya29\.[0-9A-Za-z_\-]{20,}")),
     ("AWS access key id", b"AKIA", re.compile(rb"AKIA[0-9A-Z]{16}(?![A-Z0-9])")),
     ("AWS access key id", b"ASIA", re.compile(rb"ASIA[0-9A-Z]{16}(?![A-Z0-9])")),
     ("GitHub token", b"gh", re.compile(rb"gh[pousr]_[A-Za-z0-9]{36,}")),
     ("GitHub token", b"github_pat_", re.compile(rb"github_pat_[A-Za-z0-9_]{40,}")),
     ("Hugging Face token", b"hf_", re.compile(rb"hf_[A-Za-z0-9]{30,}")),
+    ("Groq API key", b"gsk_", re.compile(rb"gsk_[A-Za-z0-9]{40,}")),
+    ("Tavily API key", b"tvly-", re.compile(rb"tvly-(?:dev-|prod-)?[A-Za-z0-9]{20,}")),
+    ("NVIDIA API key", b"nvapi-", re.compile(rb"nvapi-[A-Za-z0-9_\-]{40,}")),
+    ("Fireworks API key", b"fw_", re.compile(rb"fw_[A-Za-z0-9]{20,}")),
+    ("JSON web token", b"eyJ", re.compile(rb"eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{8,8192}\.[A-Za-z0-9_\-]{16,1024}")),
+    ("private key", b"PRIVATE KEY-----", re.compile(rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
     ("bearer token", b"earer", re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")),
 ]
-_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ANCHORED = ("bearer token", "private key")
+
+# named secrets: (name, literals any of which must occur, pattern whose group 1 is the secret)
+_Q = rb'\\?"'  # a JSON quote, or an escaped one inside a JSON string (tool arguments)
+NAMED = [
+    ("AWS secret access key", (b"ecret_access_key", b"ecretAccessKey", b"ECRET_ACCESS_KEY"),
+     re.compile(rb"(?i:aws_?secret_?access_?key)" + _Q + rb"?\s*[:=]\s*" + _Q + rb"?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
+    ("64-hex key in a key-named field", (b"key" + b'"', b"key\\" + b'"', b"token", b"secret", b"password"),
+     re.compile(rb'"(?i:[a-z0-9_\-]{0,40}(?:key|token|secret|password))' + _Q + rb"\s*:\s*" + _Q +
+                rb"([0-9a-fA-F]{64})" + _Q)),
+    ("Basic credentials", (b"asic ",), re.compile(rb"(?<![A-Za-z])[Bb]asic ([A-Za-z0-9+/]{8,}={0,2})")),
+    ("password in a url", (b"://",), re.compile(rb"://([^/\s:@\"'\\<>]{1,64}):([^/\s@\"'\\<>]{1,128})@[A-Za-z0-9.\-]")),
+]
+
+CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie",
+                      "x-goog-api-key", "openai-api-key", "ocp-apim-subscription-key", "x-auth-token",
+                      "x-access-token"}
+_HEADER_LITERALS = (b"uthorization", b"UTHORIZATION", b"pi-key", b"PI-KEY", b"Api-Key", b"ookie", b"OOKIE",
+                    b"ubscription-", b"UBSCRIPTION-", b"uth-token", b"UTH-TOKEN", b"ccess-token", b"CCESS-TOKEN")
+_HEADER_ANYWHERE = re.compile(
+    rb'\\?"((?i:authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|openai-api-key|cookie|set-cookie|'
+    rb'ocp-apim-subscription-key|x-auth-token|x-access-token))\\?"\s*:\s*\\?"((?:[^"\\]|\\[^"])*)\\?"')
+_QUERY_KEY = re.compile(r"[?&](?:key|api[_-]?key|access_token|token|sig|signature)=([^&#\s]+)", re.I)
+PLACEHOLDERS = {"", "redacted", "<redacted>", "[redacted]", "***", "xxx", "dummy", "fake", "test", "none", "null",
+                "__normalized__", "filtered", "<filtered>", "placeholder", "secret", "token", "api_key", "key",
+                "your-api-key", "your_api_key", "<api_key>", "<token>", "changeme"}
+_PLACEHOLDER_WORDS = ("redacted", "filtered", "***", "xxxx", "fake", "dummy", "placeholder", "your-",
+                      "your_", "<", "test-key", "test_key", "sk-test", "scrubbed", "removed")
+
+
+def is_placeholder(value: str) -> bool:
+    """A credential value that only stands in for one: ``<redacted>``, ``Bearer ***``, ``fake-key``…"""
+    v = value.strip().lower()
+    for scheme in ("bearer ", "basic ", "token ", "apikey "):
+        if v.startswith(scheme):
+            v = v[len(scheme):].strip()
+    if v in PLACEHOLDERS or set(v) <= set("*x.-_ "):
+        return True
+    return any(w in v for w in _PLACEHOLDER_WORDS)
+
+
+def _b64_literals() -> list[tuple[bytes, bytes]]:
+    """(prefix, a piece of its base64 spelling) at each of the three alignments. A base64 key
+    contains one of these pieces; the pieces are only hints, confirmed by decoding."""
+    out = []
+    for prefix in (b"sk-ant-", b"sk-proj-", b"sk_live_", b"AIza", b"AKIA", b"ghp_", b"hf_", b"gsk_", b"tvly-",
+                   b"nvapi-", b"github_pat_"):
+        for shift in range(3):
+            enc = base64.b64encode(b"\0" * shift + prefix + b"\0\0")
+            # characters fully determined by the prefix: skip the ones touched by the padding bytes
+            start = (shift * 4 + 2) // 3 if shift else 0
+            stop = ((shift + len(prefix)) * 4) // 3
+            piece = enc[start:stop]
+            if len(piece) >= 4:
+                out.append((prefix, piece))
+    return out
+
+
+_B64_HINTS = _b64_literals()
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]{16,512}={0,2}")
 
 
 def _token_findings(raw: bytes) -> Iterator[tuple[str, str]]:
-    seen = set()
+    """Provider tokens. Each occurrence of a literal is tried once, and one preceded by a letter (inside
+    a word: ``task-…``, an id holding ``ghp``) is skipped before any regex runs, so adversarial input
+    (``eyJeyJeyJ…`` over megabytes) stays linear."""
+    seen: set[str] = set()
     for name, literal, pattern in TOKENS:
-        if literal not in raw:
-            continue
-        for m in pattern.finditer(raw):
-            start = m.start()
-            before = raw[start - 1] if start else 0
+        at = raw.find(literal)
+        while at != -1:
+            before = raw[at - 1] if at else 0
             if name == "bearer token":
-                if before not in (ord("B"), ord("b")):
-                    continue
-                start -= 1
-            elif before in _WORD:  # part of a longer word (task-…, ghp inside an id)
+                ok = before in (ord("B"), ord("b"))
+                start = at - 1
+            elif name == "JSON web token":  # a token of its own, never the tail of another
+                ok = before not in _B64_CHARS
+                start = at
+            else:
+                ok = name in _ANCHORED or before not in _LETTERS
+                start = at
+            m = pattern.match(raw, at) if ok else None
+            if m is None:
+                at = raw.find(literal, at + 1)
                 continue
             token = raw[start:m.end()].decode("ascii", "replace")
-            if token not in seen:
+            if token not in seen and not is_placeholder(token):
                 seen.add(token)
                 yield name, token
+            at = raw.find(literal, m.end())
 
 
-CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie",
-                      "x-goog-api-key", "openai-api-key"}
-_QUERY_KEY = re.compile(r"[?&](?:key|api[_-]?key|access_token|token|sig|signature)=([^&#\s]+)", re.I)
-PLACEHOLDERS = {"", "redacted", "<redacted>", "***", "xxx", "dummy", "fake", "test", "none", "null",
-                "__normalized__"}
+def _named_findings(raw: bytes) -> Iterator[tuple[str, str]]:
+    for name, literals, pattern in NAMED:
+        if not any(lit in raw for lit in literals):
+            continue
+        for m in pattern.finditer(raw):
+            if name == "Basic credentials":
+                try:
+                    decoded = base64.b64decode(m.group(1), validate=True)
+                except (binascii.Error, ValueError):
+                    continue
+                if b":" not in decoded or not decoded.isascii() or not decoded.strip(b":"):
+                    continue
+                user, _, password = decoded.partition(b":")
+                if is_placeholder(password.decode("ascii", "replace")):
+                    continue
+                yield name, m.group(0).decode("ascii", "replace")
+            elif name == "password in a url":
+                password = m.group(2).decode("utf-8", "replace")
+                if is_placeholder(password) or password.startswith(("$", "{")):
+                    continue
+                yield name, m.group(1).decode("utf-8", "replace") + ":" + password
+            else:
+                secret = m.group(1).decode("ascii", "replace")
+                if not is_placeholder(secret):
+                    yield name, secret
+
+
+def _base64_findings(raw: bytes) -> Iterator[tuple[str, str]]:
+    """Provider keys hidden in base64 text (a config or header encoded into a body)."""
+    hits = [(prefix, piece) for prefix, piece in _B64_HINTS if piece in raw]
+    if not hits:
+        return
+    done: set[int] = set()
+    for _prefix, piece in hits:
+        at = raw.find(piece)
+        while at != -1:
+            lo = at
+            while lo > 0 and raw[lo - 1] in _B64_CHARS and at - lo < 512:
+                lo -= 1
+            if lo not in done:
+                done.add(lo)
+                m = _B64_RUN.match(raw, lo)
+                if m:
+                    text = m.group(0)
+                    for alt in (False, True):
+                        try:
+                            blob = (base64.urlsafe_b64decode if alt else base64.b64decode)(
+                                text + b"=" * (-len(text) % 4))
+                        except (binascii.Error, ValueError):
+                            continue
+                        for name, token in _token_findings(blob):
+                            yield f"base64-encoded {name}", token
+                        break
+            at = raw.find(piece, at + 1)
+
+
+_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 
 
 def _mask(secret: str) -> str:
@@ -64,28 +214,72 @@ def _headers(ctx: FileContext, obj: Any, path: str) -> Iterator[Finding]:
         return
     for key, value in obj.items():
         if isinstance(key, str) and key.lower() in CREDENTIAL_HEADERS and isinstance(value, str):
-            if value.strip().lower() not in PLACEHOLDERS:
+            if not is_placeholder(value):
                 yield ctx.finding((ID, SEVERITY), f"credential header {key!r} is recorded ({_mask(value)})",
                                   f"{path}.{key}")
 
 
+def _stream_texts(ctx: FileContext) -> list[str]:
+    """The reassembled text, reasoning and tool arguments of a stream (keys split across chunks)."""
+    r = ctx.recording
+    if r is None or not r.streaming:
+        return []
+    from recordings.reassembly import reassemble
+
+    try:
+        answer = ctx.cached("answer", lambda: reassemble(ctx.doc))
+    except Exception:  # noqa: BLE001 - a stream too broken to reassemble: the stream rule says so
+        return []
+    texts = []
+    for c in answer.choices:
+        texts += [c.text, c.reasoning, *(t.arguments for t in c.tool_calls)]
+    if answer.content:
+        texts.append(answer.content)
+    return [t for t in texts if t]
+
+
+def scan_bytes(raw: bytes) -> list[tuple[str, str]]:
+    """Every (kind, secret) in some bytes, once each: the scan ``check`` runs on a file."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for name, secret in (*_token_findings(raw), *_named_findings(raw), *_base64_findings(raw)):
+        if secret not in seen:
+            seen.add(secret)
+            out.append((name, secret))
+    return out
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     rule = (ID, SEVERITY)
-    for name, token in _token_findings(ctx.raw):
+    found = scan_bytes(ctx.raw)
+    seen = {secret for _, secret in found}
+    for name, token in found:
         yield ctx.finding(rule, f"{name} in the file ({_mask(token)})")
+    texts = _stream_texts(ctx)
+    if texts:
+        joined = "\n".join(texts).encode("utf-8", "surrogatepass")
+        for name, token in _token_findings(joined):
+            if token not in seen and not any(token in s or s in token for s in seen):
+                seen.add(token)
+                yield ctx.finding(rule, f"{name} split across stream chunks ({_mask(token)})", "response.body")
+    if any(lit in ctx.raw for lit in _HEADER_LITERALS):
+        for m in _HEADER_ANYWHERE.finditer(ctx.raw):
+            value = m.group(2).decode("utf-8", "replace")
+            header = m.group(1).decode("ascii", "replace")
+            if not is_placeholder(value):
+                where = "request.headers" if _in_request_headers(ctx, header, value) else None
+                yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})",
+                                  f"{where}.{header}" if where else None)
     request = ctx.doc.get("request")
     if isinstance(request, dict):
-        yield from _headers(ctx, request.get("headers"), "request.headers")
         url = request.get("url")
         if isinstance(url, str):
             for m in _QUERY_KEY.finditer(url):
-                if m.group(1).lower() not in PLACEHOLDERS:
+                if not is_placeholder(m.group(1)):
                     yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(m.group(0))})", "request.url")
-    response = ctx.doc.get("response")
-    if isinstance(response, dict):
-        body = response.get("body")
-        items = body if isinstance(body, list) else [body]
-        for i, item in enumerate(items[:1]):
-            if isinstance(item, dict) and isinstance(item.get("sdk_http_response"), dict):
-                yield from _headers(ctx, item["sdk_http_response"].get("headers"),
-                                    f"response.body[{i}].sdk_http_response.headers")
+
+
+def _in_request_headers(ctx: FileContext, header: str, value: str) -> bool:
+    request = ctx.doc.get("request")
+    headers = request.get("headers") if isinstance(request, dict) else None
+    return isinstance(headers, dict) and headers.get(header) == value

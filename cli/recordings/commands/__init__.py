@@ -48,6 +48,11 @@ from recordings.commands import cache as _cache  # noqa: E402,F401
 
 def main() -> None:
     """Console entry point: no traceback ever reaches a user."""
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a recording prints as its escape
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     try:
         app()
     except SystemExit:

@@ -16,10 +16,17 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Delete the cache file."""
-    from recordings.cache import cache_path, clear
+    """Delete the cache file (and temp files that killed runs left beside it)."""
+    from recordings.cache import CacheError, cache_path, clear
+    from recordings.commands.common import EXIT_FINDINGS
 
-    note(f"removed {cache_path()}" if clear() else f"no cache at {cache_path()}")
+    try:
+        removed, temps = clear()
+    except CacheError as exc:
+        note(f"recordings: {exc}")
+        raise typer.Exit(EXIT_FINDINGS)
+    note((f"removed {cache_path()}" if removed else f"no cache at {cache_path()}")
+         + (f" and {temps} stale temp file{'s' if temps != 1 else ''}" if temps else ""))
 
 
 @cache_app.command("info")
@@ -29,7 +36,7 @@ def cache_info() -> None:
 
     path = cache_path()
     c = Cache(path)
-    size = os.path.getsize(path) if os.path.exists(path) else 0
+    size = os.path.getsize(path) if os.path.isfile(path) else 0
     typer.echo(f"path     {path}")
     typer.echo(f"entries  {len(c.entries)}")
     typer.echo(f"size     {size} bytes")

@@ -39,6 +39,16 @@ def make_console(stream: IO[str]) -> "Console":
     )
 
 
+def encodable(text: str) -> str:
+    """``text`` unchanged, unless it holds lone surrogates (valid in JSON, not in UTF-8): those are
+    shown as the ``\\udXXX`` escape the recording spells them with."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 class Printer:
     """Styled labels at a terminal, plain text in a pipe; recorded text verbatim either way."""
 
@@ -48,6 +58,7 @@ class Printer:
         self.console = make_console(self.stream) if self.color else None
 
     def line(self, text: str = "", style: str | None = None) -> None:
+        text = encodable(text)
         if self.console is not None:
             from rich.text import Text
 
@@ -62,13 +73,14 @@ class Printer:
 
             t = Text()
             for text, style in pieces:
-                t.append(text, style=style or "")
+                t.append(encodable(text), style=style or "")
             self.console.print(t, soft_wrap=True)
         else:
-            self.stream.write("".join(p[0] for p in pieces) + "\n")
+            self.stream.write(encodable("".join(p[0] for p in pieces)) + "\n")
 
     def verbatim(self, text: str) -> None:
         """Recorded text exactly as stored, followed by a newline if it lacks one."""
+        text = encodable(text)
         self.stream.write(text if text.endswith("\n") else text + "\n")
         self.stream.flush()
 
