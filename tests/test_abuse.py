@@ -87,7 +87,22 @@ def _dup_keys(raw: bytes, data) -> bytes:
     return raw.replace(b'"request": {', b'"request": {"method": 5, "method": "POST", ', 1)
 
 
-MUTATIONS = [_truncate, _flip, _wrong_type, _deep, _huge, _bad_utf8, _nan, _dup_keys]
+def _numbers(raw: bytes, data) -> bytes:
+    """Numbers orjson cannot keep: integers past 64 bits, overflowing exponents."""
+    token = data.draw(st.sampled_from([b"123456789012345678901234567890", b"-9223372036854775809", b"1e400",
+                                       b"-1e999", b"18446744073709551616"]))
+    return raw.replace(b'"created": 0', b'"created": ' + token, 1).replace(b'"request": {', b'"request": {"seed": '
+                                                                           + token + b", ", 1)
+
+
+def _escapes(raw: bytes, data) -> bytes:
+    """Lone surrogates, terminal escapes and key-like text inside strings."""
+    piece = data.draw(st.sampled_from([b"\\ud800", b"\\udfff x", b"\\u001b[2J", b"\\u0007", b"eyJ" * 300,
+                                       b"sk-" * 300, b"Basic " * 50, b"-----BEGIN PRIVATE KEY-----"]))
+    return raw.replace(b'"content": "', b'"content": "' + piece, 1).replace(b'"text": "', b'"text": "' + piece, 1)
+
+
+MUTATIONS = [_truncate, _flip, _wrong_type, _deep, _huge, _bad_utf8, _nan, _dup_keys, _numbers, _escapes]
 
 
 @st.composite

@@ -266,7 +266,7 @@ def test_text_reporter_exact():
         "  warning hash          replay will not find this recording\n"
         "  error   secrets       bearer token in the file (Bearer…) (request.headers.Authorization)\n"
         "b/recordings/y,1.json\n"
-        "  warning stream        50% done\nnext (response.body)\n"
+        "  warning stream        50% done\\nnext (response.body)\n"  # one finding, one line
     )
 
 

@@ -36,6 +36,7 @@ class PrunePlan:
     total: int = 0
     test_files: int = 0  # distinct test files the recordings name
     missing_files: int = 0  # of those, how many do not exist under the root
+    missing_example: tuple[str, str] | None = None  # (a missing test file, a recording naming it)
 
     @property
     def bytes(self) -> int:
@@ -89,6 +90,8 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
                 continue
             if r.test.file not in files:
                 files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
+                if not files[r.test.file] and result.missing_example is None:
+                    result.missing_example = (r.test.file, r.path)
         v = index.verdict(r.test)
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))

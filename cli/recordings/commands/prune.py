@@ -145,8 +145,10 @@ def prune_command(
     result = plan(records, index, project)
     cache.save()
     if result.test_files and result.missing_files == result.test_files:
+        test_file, example = result.missing_example or ("?", "?")
         sys.stderr.write(f"recordings: refusing to prune: none of the {result.test_files} test files the recordings "
-                         f"name exists under {project} (wrong --root?)\n")
+                         f"name exists under {project} (wrong --root?), e.g. {visible(test_file)} named by "
+                         f"{visible(example)}\n")
         raise typer.Exit(EXIT_FINDINGS)
     if fmt is Format.json:
         write_json({"source": source, **result.to_dict()})

@@ -6,7 +6,7 @@ import re
 from typing import IO
 
 from recordings.corpus_diff import ADDED, CHANGED, NOISE, REMOVED, UNCHANGED, UNREADABLE, CorpusDiff
-from recordings.output.terminal import Printer
+from recordings.output.terminal import Printer, encodable
 
 STYLE = {ADDED: "green", REMOVED: "red", CHANGED: "yellow", NOISE: "dim", UNCHANGED: "dim", UNREADABLE: "bold red"}
 COLUMNS = (ADDED, REMOVED, CHANGED, NOISE, UNCHANGED, UNREADABLE)
@@ -47,7 +47,7 @@ def render_unified(lines: list[str], stream: IO[str]) -> None:
     p = Printer(stream)
     if not p.color:
         for line in lines:
-            stream.write(line + "\n")
+            stream.write(encodable(line) + "\n")
         return
     import difflib
 

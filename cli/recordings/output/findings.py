@@ -7,18 +7,18 @@ from typing import IO, Callable, Sequence
 
 from recordings.checks import Finding
 from recordings.output.jsonout import write_json
-from recordings.output.terminal import Printer
+from recordings.output.terminal import Printer, visible
 
 
 def report_text(findings: Sequence[Finding], stream: IO[str]) -> None:
     """Grouped by file; rule and severity aligned; styled only at a terminal."""
     p = Printer(stream)
     for path, group in groupby(findings, key=lambda f: f.path):
-        p.line(path, "bold")
+        p.line(visible(path), "bold")
         for f in group:
             where = f" ({f.json_path})" if f.json_path else ""
             p.parts(("  ", None), (f"{f.severity:<8}", "red" if f.severity == "error" else "yellow"),
-                    (f"{f.rule:<14}", "cyan"), (f.message + where, None))
+                    (f"{f.rule:<14}", "cyan"), (visible(f.message + where), None))
 
 
 def report_json(findings: Sequence[Finding], stream: IO[str]) -> None:
@@ -38,8 +38,8 @@ def report_github(findings: Sequence[Finding], stream: IO[str]) -> None:
     for f in findings:
         level = "error" if f.severity == "error" else "warning"
         message = f.message + (f" ({f.json_path})" if f.json_path else "")
-        stream.write(f"::{level} file={_escape_property(f.path)},title={_escape_property('recordings ' + f.rule)}"
-                     f"::{_escape_data(message)}\n")
+        stream.write(f"::{level} file={_escape_property(visible(f.path))},"
+                     f"title={_escape_property('recordings ' + f.rule)}::{_escape_data(message)}\n")
 
 
 REPORTERS: dict[str, Callable[[Sequence[Finding], IO[str]], None]] = {

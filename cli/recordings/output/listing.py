@@ -6,7 +6,7 @@ import os
 from typing import IO, Sequence
 
 from recordings.model import Recording
-from recordings.output.terminal import human_size, make_console, wants_color
+from recordings.output.terminal import human_size, make_console, visible, wants_color
 
 COLUMNS = ("ID", "SUITE", "TEST", "ENDPOINT", "MODEL", "STREAM", "SIZE", "FLAGS")
 
@@ -22,11 +22,11 @@ def test_label(r: Recording) -> str:
 def row(r: Recording) -> tuple[str, ...]:
     stream = f"yes {r.chunks}" if r.streaming else "no"
     return (
-        r.short_id,
-        r.suite,
-        test_label(r),
-        r.endpoint or "-",
-        r.model or "-",
+        visible(r.short_id),
+        visible(r.suite),
+        visible(test_label(r)),
+        visible(r.endpoint or "-"),
+        visible(r.model or "-"),
         stream,
         human_size(r.size),
         ",".join(r.flags) or "-",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from recordings.output.terminal import Printer, human_size
+from recordings.output.terminal import Printer, human_size, visible
 from recordings.prune import PrunePlan
 
 
@@ -12,8 +12,8 @@ def render_plan(plan: PrunePlan, stream: IO[str]) -> None:
     p = Printer(stream)
     for test, orphans in plan.by_test().items():
         size = sum(o.recording.size for o in orphans)
-        p.parts((test, "bold"), (f"  ({orphans[0].reason}; {len(orphans)} recording"
+        p.parts((visible(test), "bold"), (f"  ({orphans[0].reason}; {len(orphans)} recording"
                                  f"{'s' if len(orphans) != 1 else ''}, {human_size(size)})", "yellow"))
         for o in orphans:
             params = f"[{o.recording.test.params}]" if o.recording.test and o.recording.test.params else ""
-            p.line(f"  {o.recording.path}  {params}".rstrip())
+            p.line(visible(f"  {o.recording.path}  {params}".rstrip()))

@@ -8,7 +8,7 @@ import orjson
 
 from recordings.conversation import Conversation
 from recordings.model import Answer, Recording
-from recordings.output.terminal import Printer, human_size
+from recordings.output.terminal import Printer, human_size, visible
 from recordings.reassembly import Delta
 
 LABEL = "bold cyan"
@@ -19,11 +19,11 @@ DIM = "dim"
 def _meta(p: Printer, label: str, value: str | None) -> None:
     if value is None or value == "":
         return
-    p.parts((f"{label:<10}", LABEL), (" ", None), (value, None))
+    p.parts((f"{label:<10}", LABEL), (" ", None), (visible(value), None))  # names, never recorded text
 
 
 def render_metadata(p: Printer, r: Recording) -> None:
-    p.parts(("recording ", "bold"), (r.id, "bold yellow"))
+    p.parts(("recording ", "bold"), (visible(r.id), "bold yellow"))
     _meta(p, "path", r.path)
     _meta(p, "suite", r.suite)
     _meta(p, "test", r.test_id or "(shared: no test_id)")
