@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,67 @@ def test_ls_orphans(project, run, monkeypatch):
     assert r.exit_code == 0
     assert {d["test_id"] for d in json.loads(r.stdout)} == {t for t, _ in STATIC_ORPHANS}
     assert len(_recordings(project)) == 22
+
+
+MATRIX_CONFTEST = '''
+def pytest_addoption(parser):
+    parser.addoption("--suite", default="base")
+    parser.addoption("--setup", default="ollama")
+
+
+def pytest_generate_tests(metafunc):
+    if "model" in metafunc.fixturenames:
+        setup = metafunc.config.getoption("--setup")
+        metafunc.parametrize("model", [f"{setup}-small", f"{setup}-large"])
+'''
+
+
+def _matrix_project(tmp_path: Path) -> Path:
+    """A project whose parameters depend on the CI configuration (--setup), as Llama Stack's do."""
+    from tests.test_hostile import make_recording
+
+    root = tmp_path / "mx"
+    integ = root / "tests" / "integration"
+    (integ / "inference").mkdir(parents=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'mx'\nversion = '0'\n")
+    (integ / "conftest.py").write_text(MATRIX_CONFTEST)
+    (integ / "inference" / "test_chat.py").write_text("def test_chat(model):\n    pass\n")
+    (integ / "ci_matrix.json").write_text(json.dumps({
+        "default": [{"suite": "base", "setup": "ollama"}, {"suite": "base", "setup": "gpt"}],
+        "schedules": {"1 0 * * 0": [{"suite": "base", "setup": "vllm"}]}}))
+    rec = integ / "inference" / "recordings"
+    for setup in ("ollama", "gpt", "vllm"):
+        for size in ("small", "large"):
+            make_recording(rec, f"tests/integration/inference/test_chat.py::test_chat[{setup}-{size}]", setup + size)
+    make_recording(rec, "tests/integration/inference/test_chat.py::test_chat[retired-model]", "retired")
+    make_recording(rec, "tests/integration/inference/test_chat.py::test_removed[x]", "removed")
+    return root
+
+
+def test_partial_collection_never_plans_deleting_live_parameters(tmp_path, run):
+    root = _matrix_project(tmp_path)
+    # two configurations of three: the trial's case
+    r, data = _plan(run, root, "--root", root, "--dry-run", "--python", sys.executable,
+                    "--collect-args", "tests/integration --setup=ollama")
+    assert r.exit_code == 1, r.stderr
+    assert [(o["test_id"], o["kind"]) for o in data["orphans"]] == [
+        ("tests/integration/inference/test_chat.py::test_removed[x]", "function")]
+    kept = {k["test_id"] for k in data["kept"]}
+    assert {f"tests/integration/inference/test_chat.py::test_chat[{s}-{z}]" for s in ("gpt", "vllm")
+            for z in ("small", "large")} <= kept
+    assert "tests/integration/inference/test_chat.py::test_chat[retired-model]" in kept
+
+
+def test_whole_matrix_finds_parameter_orphans(tmp_path, run):
+    root = _matrix_project(tmp_path)
+    r, data = _plan(run, root, "--root", root, "--dry-run", "--python", sys.executable,
+                    "--matrix", root / "tests/integration/ci_matrix.json")
+    assert r.exit_code == 1, r.stderr
+    assert sorted((o["test_id"], o["kind"], o["reason"]) for o in data["orphans"]) == [
+        ("tests/integration/inference/test_chat.py::test_chat[retired-model]", "parameter",
+         "parameter no longer collected"),
+        ("tests/integration/inference/test_chat.py::test_removed[x]", "function",
+         "test function gone (function gone)"),
+    ]
+    assert "(3 configurations, 6 node ids, complete)" in data["source"]
+    assert data["summary"]["parameter_orphans"] == 1 and data["summary"]["function_orphans"] == 1
