@@ -169,6 +169,14 @@ def test_collect_uses_the_projects_virtual_environment(tmp_path, run):
     venv_python.symlink_to(sys.executable)
     r = run("prune", root, "--root", root, "--collect", "--dry-run", "--format", "json", env={"VIRTUAL_ENV": ""})
     assert str(venv_python) in json.loads(r.stdout)["source"]
+    # configured in [tool.recordings]
+    other = root / "py" / "python3"
+    other.parent.mkdir()
+    other.symlink_to(sys.executable)
+    (root / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n[tool.recordings]\n"
+                                         "python = 'py/python3'\n")
+    r = run("prune", root, "--root", root, "--collect", "--dry-run", "--format", "json", env={"VIRTUAL_ENV": ""})
+    assert str(other) in json.loads(r.stdout)["source"]
 
 
 # --- 5. a guessed root, or one where every test file is missing, is refused ---------------------

@@ -3,6 +3,7 @@
 ::
 
     [tool.recordings]
+    python = ".venv/bin/python"        # prune --collect runs pytest with it
     ignore = ["name"]                  # rule ids never reported
     severity = { bytes = "error" }     # rule id -> error | warning
 
@@ -47,6 +48,7 @@ class Config:
     ignore: frozenset[str] = frozenset()
     severity: dict[str, str] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
+    python: str | None = None  # the interpreter `prune --collect` runs pytest with
 
     def _matching(self, path: str) -> list[Override]:
         if not self.overrides:
@@ -123,8 +125,14 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
             raise ConfigError(f"{w}: paths must be a non-empty list of globs")
         overrides.append(Override(tuple(paths), _ids(o.get("ignore"), w, known_rules),
                                   _severities(o.get("severity"), w, known_rules)))
+    python = table.get("python")
+    if python is not None and (not isinstance(python, str) or not python):
+        raise ConfigError(f"{where}: python must be the path or name of an interpreter")
+    if python and not os.path.isabs(python) and os.sep in python:  # relative to pyproject.toml
+        python = os.path.join(os.path.dirname(os.path.abspath(path)), python)
     return Config(
         root=os.path.dirname(os.path.abspath(path)),
+        python=python,
         ignore=_ids(table.get("ignore"), where, known_rules),
         severity=_severities(table.get("severity"), where, known_rules),
         overrides=tuple(overrides),

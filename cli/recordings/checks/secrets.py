@@ -51,7 +51,7 @@ TOKENS = [
     ("NVIDIA API key", b"nvapi-", re.compile(rb"nvapi-[A-Za-z0-9_\-]{40,}")),
     ("Fireworks API key", b"fw_", re.compile(rb"fw_[A-Za-z0-9]{20,}")),
     ("JSON web token", b"eyJ", re.compile(rb"eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{8,8192}\.[A-Za-z0-9_\-]{16,1024}")),
-    ("private key", b"PRIVATE KEY-----", re.compile(rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+    ("private key", b"-----BEGIN ", re.compile(rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
     ("bearer token", b"earer", re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")),
 ]
 _LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -88,6 +88,13 @@ _PLACEHOLDER_WORDS = ("redacted", "filtered", "***", "xxxx", "fake", "dummy", "p
 def is_placeholder(value: str) -> bool:
     """A credential value that only stands in for one: ``<redacted>``, ``Bearer ***``, ``fake-key``…"""
     v = value.strip().lower()
+    if v.startswith("basic "):  # Basic credentials: the password decides
+        try:
+            decoded = base64.b64decode(value.strip()[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            decoded = ""
+        if ":" in decoded:
+            return is_placeholder(decoded.partition(":")[2])
     for scheme in ("bearer ", "basic ", "token ", "apikey "):
         if v.startswith(scheme):
             v = v[len(scheme):].strip()

@@ -50,6 +50,15 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
     elif collect:
         sets = [a.split() for a in collect_args] or [[]]
     if collect:
+        if python is None:
+            from recordings.checks import RULES
+            from recordings.config import ConfigError, load_config
+
+            try:
+                python = load_config(set(RULES), root).python
+            except ConfigError as exc:
+                sys.stderr.write(f"recordings: {exc}\n")
+                raise typer.Exit(EXIT_USAGE)
         interpreter = project_python(root, python)
         ids: list[str] = []
         skipped: dict[str, str] = {}
@@ -110,8 +119,8 @@ def prune_command(
                                          "ci_matrix.json (--suite/--setup); the union is complete."),
     complete: bool = typer.Option(False, "--complete", help="The collection or manifest covers every CI "
                                   "configuration: parameters it lacks are gone (default: kept)."),
-    python: Optional[str] = typer.Option(None, "--python", help="Interpreter for --collect (default: $VIRTUAL_ENV, "
-                                         "then .venv/ or venv/ in the root, then this tool's)."),
+    python: Optional[str] = typer.Option(None, "--python", help="Interpreter for --collect (default: python in "
+                                         "[tool.recordings], $VIRTUAL_ENV, .venv/ or venv/ in the root, this tool's)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only report; exit 1 if there are orphans."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
     force: bool = typer.Option(False, "--force", help="Allow removing more than --max-fraction of the corpus."),

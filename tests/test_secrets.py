@@ -1,0 +1,108 @@
+"""The ``secrets`` rule: one planted credential per kind, placeholders that are not findings, and
+keys split across stream chunks. Secrets here are made up; none is real."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from tests.test_validate import GOOD, copy_to, messages, rewrite
+
+KEY = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+
+
+def _plant_in_answer(text: str):
+    def mutate(d):
+        d["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = text
+    return mutate
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("gsk_" + KEY + "abcdefgh", "Groq API key in the file (gsk_A1…)"),
+    ("tvly-dev-" + KEY[:24], "Tavily API key in the file (tvly-d…)"),
+    ("nvapi-" + KEY + "-xyz", "NVIDIA API key in the file (nvapi-…)"),
+    ("fw_" + KEY[:24], "Fireworks API key in the file (fw_A1b…)"),
+    ("sk_live_" + KEY[:24], "Stripe secret key in the file (sk_liv…)"),
+    ("ya29." + KEY, "Google OAuth token in the file (ya29.A…)"),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+     "JSON web token in the file (eyJhbG…)"),
+    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow", "private key in the file (-----B…)"),
+    ("x_sk-" + KEY, "OpenAI-style API key in the file (sk-A1b…)"),  # right after _
+    ("9sk-ant-" + KEY, "Anthropic API key in the file (sk-ant…)"),  # right after a digit
+    ("https://alice:hunter22@db.example.com/x", "password in a url in the file (alice:…)"),
+    ("Basic " + base64.b64encode(b"alice:s3cret-pass").decode(), "Basic credentials in the file (Basic …)"),
+    (base64.b64encode(b'{"key": "sk-proj-' + KEY.encode() + b'"}').decode(),
+     "base64-encoded OpenAI-style API key in the file (sk-pro…)"),
+])
+def test_each_key_kind_in_an_answer_is_an_error(tmp_path, text, expected):
+    p = copy_to(tmp_path, GOOD)
+    rewrite(p, _plant_in_answer(text))
+    assert messages(p, "secrets") == [expected]
+
+
+def test_named_secrets_and_headers(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+
+    def leak(d):
+        d["request"]["body"]["aws_secret_access_key"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz"
+        d["request"]["body"]["tool_config"] = {"service_api_key": "ab" * 32}
+        d["request"]["headers"]["Ocp-Apim-Subscription-Key"] = "0123456789abcdef0123"
+        d["response"]["body"][0]["__data__"]["headers"] = {"Set-Cookie": "session=abcdef123456; Path=/"}
+
+    rewrite(p, leak)
+    assert messages(p, "secrets") == [
+        "AWS secret access key in the file (wJalrX…)",
+        "64-hex key in a key-named field in the file (ababab…)",
+        "credential header 'Ocp-Apim-Subscription-Key' is recorded (012345…)",
+        "credential header 'Set-Cookie' is recorded (sessio…)",
+    ]
+
+
+def test_tavily_key_as_a_tool_argument(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+
+    def leak(d):
+        call = d["response"]["body"][5]["__data__"]["choices"][0]["delta"]["tool_calls"][0]["function"]
+        call["arguments"] = json.dumps({"query": "x", "api_key": "tvly-" + KEY[:30]})
+
+    rewrite(p, leak)
+    found = messages(p, "secrets")
+    assert "Tavily API key in the file (tvly-A…)" in found
+
+
+def test_a_key_split_across_stream_chunks(tmp_path):
+    p = copy_to(tmp_path, GOOD)
+    key = "sk-proj-" + KEY
+
+    def split(d):
+        body = d["response"]["body"]
+        body[1]["__data__"]["choices"][0]["delta"]["content"] = "my key is " + key[:5]
+        body[2]["__data__"]["choices"][0]["delta"]["content"] = key[5:20]
+        body[3]["__data__"]["choices"][0]["delta"]["content"] = key[20:]
+        body[4]["__data__"]["choices"][0]["delta"]["content"] = " ok"
+
+    rewrite(p, split)
+    assert messages(p, "secrets") == ["OpenAI-style API key split across stream chunks (sk-pro…)"]
+
+
+@pytest.mark.parametrize("value", ["Bearer <redacted>", "Bearer ***", "fake-key", "<REDACTED>", "Bearer xxxxxxxx",
+                                   "Basic " + base64.b64encode(b"user:<redacted>").decode()])
+def test_placeholders_are_not_findings(tmp_path, value):
+    p = copy_to(tmp_path, GOOD)
+
+    def redacted(d):
+        d["request"]["headers"]["Authorization"] = value
+        d["request"]["headers"]["X-Api-Key"] = "fake-key"
+
+    rewrite(p, redacted)
+    assert messages(p, "secrets") == []
+
+
+def test_a_secret_is_never_printed_in_full(tmp_path, run):
+    p = copy_to(tmp_path, GOOD)
+    rewrite(p, _plant_in_answer("gsk_" + KEY + "abcdefgh"))
+    r = run("validate", tmp_path, "--format", "json")
+    assert KEY not in r.stdout + r.stderr
+    assert r.exit_code == 1
