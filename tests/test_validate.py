@@ -109,8 +109,40 @@ def test_hash(tmp_path):
     rewrite(p, lambda d: d["request"]["body"].__setitem__("temperature", 0.5))
     (msg,) = messages(p, "hash")
     assert msg.startswith("replay will not find this recording: its request hashes to ")
-    assert msg.endswith(", not b77e97369d3f… (recorded under older rules or renamed; "
-                        "`recordings normalize --rehash` renames it)")
+    assert msg.endswith(", not b77e97369d3f… (recorded under older rules or renamed)")
+
+
+def _hash_messages(run, corpus) -> dict[str, str]:
+    r = run("validate", corpus, "--select", "hash", "--format", "json")
+    return {os.path.basename(f["file"]): f["message"] for f in json.loads(r.stdout)}
+
+
+def test_rehash_advice_is_offered_only_where_it_works(tmp_path, run):
+    from recordings.hashing import request_hash
+    from recordings.model import Kind
+
+    p = copy_to(tmp_path, GOOD)
+    doc = json.loads(p.read_bytes())
+    doc["request"]["body"]["temperature"] = 0.5
+    target = request_hash(Kind.INFERENCE, doc["request"], doc["test_id"])
+    p.write_bytes(canonical_bytes(doc))
+    # one file, its target free: the fix works and names the target
+    assert _hash_messages(run, tmp_path)[p.name].endswith(
+        f"; `recordings normalize --rehash` renames it to {target}.json")
+    # a second file with the same request: both would claim the target
+    twin = p.with_name("1" * 64 + ".json")
+    twin.write_bytes(p.read_bytes())
+    got = _hash_messages(run, tmp_path)
+    assert got[p.name].endswith(f"; `recordings normalize --rehash` cannot rename it: 2 files hash to {target}.json "
+                                f"({twin.name} too); compare them with `recordings diff`, keep one, delete the others")
+    r = run("normalize", "--rehash", "--check", tmp_path)  # and normalize agrees
+    assert f"would be renamed to {target}.json, as would {twin.name}: all left alone" in r.stderr
+    # the target already exists
+    twin.unlink()
+    (p.parent / f"{target}.json").write_bytes(b"{}")
+    assert _hash_messages(run, tmp_path)[p.name].endswith(
+        f"; `recordings normalize --rehash` cannot rename it: {target}.json already exists; compare them with "
+        "`recordings diff`, keep one")
 
 
 def test_models_digest(tmp_path):
@@ -218,7 +250,45 @@ def test_duplicate(tmp_path, run):
     r = run("validate", tmp_path, "--select", "duplicate", "--format", "json")
     found = json.loads(r.stdout)
     assert [(os.path.basename(f["file"])[:4], f["rule"]) for f in found] == [("b77e", "duplicate"), ("ffff", "duplicate")]
-    assert found[0]["message"] == f"same request for the same test as {b}"
+    assert found[0]["message"] == f"same request for the same test as {b.name}"
+    # file-list mode (the pre-commit hook passes only changed files): compared with the whole folder
+    r = run("validate", a, "--select", "duplicate", "--format", "json")
+    assert [(f["file"], f["message"]) for f in json.loads(r.stdout)] == [
+        (str(a), f"same request for the same test as {b.name}")]
+
+
+def test_duplicate_leaves_model_list_sets_alone_and_stays_short(tmp_path, run):
+    m = copy_to(tmp_path, "models-64a2277c90f0", suite="common")
+    shutil.copy(m, m.with_name(m.name[:-13] + "deadbeef.json"))  # same request, another digest
+    r = run("validate", tmp_path, "--select", "duplicate", "--format", "json")
+    assert json.loads(r.stdout) == []
+    a = copy_to(tmp_path, GOOD)
+    for i in range(6):
+        shutil.copy(a, a.with_name(str(i) * 64 + ".json"))
+    found = json.loads(run("validate", tmp_path, "--select", "duplicate", "--format", "json").stdout)
+    assert len(found) == 7
+    assert found[0]["message"].endswith(" and 3 more")
+    assert max(len(f["message"]) for f in found) < 300
+
+
+def test_legacy_model_list_names_warn(tmp_path, run):
+    m = copy_to(tmp_path, "models-64a2277c90f0", suite="common")
+    legacy = m.with_name("models-" + m.name[7:19] + m.name[-14:])  # models-<12hex>-<digest>.json
+    m.rename(legacy)
+    assert [(f.rule, f.severity) for f in check_file(str(legacy))[0] if f.rule == "name"] == [("name", "warning")]
+    assert run("validate", tmp_path).exit_code == 0
+
+
+def test_summary_counts_per_rule_first(tmp_path, run):
+    a = copy_to(tmp_path, GOOD)
+    for i in range(2):
+        shutil.copy(a, a.with_name(str(i) * 64 + ".json"))
+    r = run("validate", tmp_path)
+    summary = r.stderr.splitlines()
+    assert summary[0] == "0 errors, 7 warnings in 3 files"
+    assert summary[1:] == ["  duplicate      3 warnings", "  hash           2 warnings", "  normalized     2 warnings"]
+    r = run("validate", tmp_path, "--summary")
+    assert r.stdout == "" and r.stderr.splitlines()[1] == "  duplicate      3 warnings"
 
 
 def test_select_ignore_strict_and_exit_codes(run):

@@ -125,3 +125,44 @@ def expected_name(kind: Kind, request: dict[str, Any], test_id: str | None,
     if kind is Kind.INFERENCE and is_model_list(request) and model_ids is not None:
         return f"models-{h}-{models_digest(model_ids)}"
     return h
+
+
+def rename_target(path: str, request_hash_hex: str) -> str:
+    """The path ``normalize --rehash`` would give ``path`` when its request hashes to ``request_hash_hex``
+    (a ``models-<hash>-<digest>`` name keeps its digest)."""
+    import os
+
+    folder, name = os.path.split(path)
+    stem = name[:-5] if name.endswith(".json") else name
+    parts = stem.split("-")
+    if stem.startswith("models-") and len(parts) >= 3:
+        return os.path.join(folder, f"models-{request_hash_hex}-{parts[-1]}.json")
+    return os.path.join(folder, request_hash_hex + ".json")
+
+
+def rename_advice(renames: dict[str, str], exists: Any = None) -> dict[str, str]:
+    """For each ``{path: target}`` that ``normalize --rehash`` would rename, the advice that is true.
+
+    A rename works only when no file already has the target name and no other file would be renamed
+    to it; otherwise --rehash leaves the file alone, and the advice says why and what to do.
+    """
+    import os
+
+    exists = exists or os.path.lexists
+    claims: dict[str, list[str]] = {}
+    for path, target in renames.items():
+        claims.setdefault(os.path.normpath(target), []).append(path)
+    advice = {}
+    for path, target in renames.items():
+        name = os.path.basename(target)
+        others = [p for p in claims[os.path.normpath(target)] if p != path]
+        if others:
+            shown = ", ".join(os.path.basename(p) for p in others[:2]) + (" …" if len(others) > 2 else "")
+            advice[path] = (f"`recordings normalize --rehash` cannot rename it: {len(others) + 1} files hash to "
+                            f"{name} ({shown} too); compare them with `recordings diff`, keep one, delete the others")
+        elif exists(target):
+            advice[path] = (f"`recordings normalize --rehash` cannot rename it: {name} already exists; compare them "
+                            "with `recordings diff`, keep one")
+        else:
+            advice[path] = f"`recordings normalize --rehash` renames it to {name}"
+    return advice

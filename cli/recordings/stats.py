@@ -19,6 +19,7 @@ class FileStats:
     completion_tokens: int
     name_matches_hash: bool | None  # None: no hash rule (file processors)
     normalized: bool
+    request_hash: str | None = None  # set when the name does not match it
 
 
 def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
@@ -78,6 +79,7 @@ def file_stats(path: str) -> FileStats | Problem:
     try:
         prompt, completion = quick_usage(doc)
         name_ok: bool | None = None
+        h = None
         if rec.kind is not Kind.FILE_PROCESSOR:
             h = request_hash(rec.kind, doc["request"], rec.test_id)
             have = hash_of_name(rec.id)
@@ -85,7 +87,7 @@ def file_stats(path: str) -> FileStats | Problem:
         normalized = not normalize_document(doc, hash_of_name(rec.id), apply=False)
     except (RecursionError, TypeError, ValueError) as exc:
         return Problem(path, f"could not be measured ({type(exc).__name__})")
-    return FileStats(rec, prompt, completion, name_ok, normalized)
+    return FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h)
 
 
 @dataclass
@@ -108,6 +110,7 @@ class CorpusStats:
     exceptions: Counter = field(default_factory=Counter)
     tokens: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     hash_mismatch: list[str] = field(default_factory=list)
+    rename_targets: dict[str, str] = field(default_factory=dict)  # path -> what --rehash would name it
     not_normalized: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
     shared: int = 0
@@ -135,6 +138,10 @@ class CorpusStats:
             t[1] += s.completion_tokens
         if s.name_matches_hash is False:
             self.hash_mismatch.append(r.path)
+            if s.request_hash:
+                from recordings.hashing import rename_target
+
+                self.rename_targets[r.path] = rename_target(r.path, s.request_hash)
         if not s.normalized:
             self.not_normalized.append(r.path)
         if r.shared:
@@ -143,6 +150,22 @@ class CorpusStats:
 
     def finish(self) -> None:
         self.largest = sorted(self.largest, key=lambda x: (-x[0], x[1]))[:10]
+
+    def renamable(self) -> int:
+        """How many hash mismatches ``normalize --rehash`` can really rename (target free, claimed once)."""
+        from recordings.hashing import rename_advice
+
+        advice = rename_advice(self.rename_targets)
+        return sum(1 for a in advice.values() if " renames it to " in a)
+
+    def rehash_fix(self) -> str:
+        n, total = self.renamable(), len(self.hash_mismatch)
+        if n == total:
+            return "recordings normalize --rehash"
+        if n == 0:
+            return "none renamable (targets exist or collide): recordings validate --select hash says which"
+        return (f"recordings normalize --rehash renames {n}; {total - n} cannot be renamed (targets exist or "
+                "collide): recordings validate --select hash says which")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -156,8 +179,8 @@ class CorpusStats:
             "exceptions": dict(sorted(self.exceptions.items())),
             "tokens": {m: {"prompt": t[0], "completion": t[1]} for m, t in sorted(self.tokens.items())},
             "health": {
-                "hash_mismatch": {"count": len(self.hash_mismatch), "fix": "recordings normalize --rehash",
-                                  "files": sorted(self.hash_mismatch)},
+                "hash_mismatch": {"count": len(self.hash_mismatch), "renamable": self.renamable(),
+                                  "fix": self.rehash_fix(), "files": sorted(self.hash_mismatch)},
                 "not_normalized": {"count": len(self.not_normalized), "fix": "recordings normalize",
                                    "files": sorted(self.not_normalized)},
                 "orphaned": {"count": len(self.orphaned), "fix": "recordings prune (list: recordings ls --orphans)",
@@ -175,13 +198,13 @@ def _encode(item: FileStats | Problem) -> list[Any] | None:
     if isinstance(item, Problem):
         return None
     return [item.recording.state(), item.prompt_tokens, item.completion_tokens, item.name_matches_hash,
-            item.normalized]
+            item.normalized, item.request_hash]
 
 
 def _decode(path: str, value: list[Any]) -> FileStats:
     from recordings.model import recording_from_state
 
-    return FileStats(recording_from_state(path, value[0]), value[1], value[2], value[3], value[4])
+    return FileStats(recording_from_state(path, value[0]), value[1], value[2], value[3], value[4], value[5])
 
 
 def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None,

@@ -62,6 +62,14 @@ class Report:
     def warnings(self) -> int:
         return sum(1 for f in self.findings if f.severity == "warning")
 
+    def per_rule(self) -> dict[str, tuple[int, int]]:
+        """rule id -> (errors, warnings), by rule id."""
+        counts: dict[str, list[int]] = {}
+        for f in self.findings:
+            c = counts.setdefault(f.rule, [0, 0])
+            c[0 if f.severity == "error" else 1] += 1
+        return {rule: (c[0], c[1]) for rule, c in sorted(counts.items())}
+
 
 def _encode(result: tuple[list[Finding], tuple[str | None, str] | None]) -> list[Any]:
     findings, key = result
@@ -73,10 +81,55 @@ def _decode(path: str, value: list[Any]) -> tuple[list[Finding], tuple[str | Non
     return findings, None if value[1] is None else (value[1][0], value[1][1])
 
 
+def corpus_key(path: str) -> tuple[str | None, str] | None:
+    """(test_id, request hash) of a file of the corpus that is not being reported on, or None."""
+    from recordings.hashing import request_hash
+    from recordings.loader import load_one, Loaded
+    from recordings.model import Kind
+
+    item = load_one(path)
+    if not isinstance(item, Loaded) or item.recording.kind is Kind.FILE_PROCESSOR:
+        return None
+    try:
+        return item.recording.test_id, request_hash(item.recording.kind, item.doc["request"], item.recording.test_id)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def _with_rename_advice(findings: list[Finding], keys: list[tuple[str, tuple[str | None, str] | None]]) -> list[Finding]:
+    """Append to each hash and legacy-name finding the advice that is true for it: `normalize --rehash`
+    renames it to X, or cannot (the target exists, or several files hash to it)."""
+    import os
+
+    from recordings.checks.name import LEGACY_NOTE
+    from recordings.hashing import rename_advice, rename_target
+
+    renames = {}
+    for path, key in keys:
+        if key is None:
+            continue
+        target = rename_target(path, key[1])
+        if os.path.normpath(target) != os.path.normpath(path):
+            renames[path] = target
+    if not renames:
+        return findings
+    advice = rename_advice(renames)
+    out = []
+    for f in findings:
+        if f.path in advice and (f.rule == "hash" or (f.rule == "name" and f.message.startswith(LEGACY_NOTE))):
+            f = Finding(f.path, f.rule, f.severity, f"{f.message}; {advice[f.path]}", f.json_path)
+        out.append(f)
+    return out
+
+
 def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: set[str] | None = None,
              config: Config | None = None, problems: Iterable[Problem] = (), cache: Any = None,
-             progress: Any = None) -> Report:
-    """Findings for every file, in file order, then corpus-wide findings."""
+             progress: Any = None, corpus: Iterable[str] = ()) -> Report:
+    """Findings for every file, in file order, then corpus-wide findings.
+
+    ``corpus``: the other recordings of the corpus (when only some files are checked, as a pre-commit
+    hook does): corpus-wide rules compare the checked files with them, and report only the checked files.
+    """
     from recordings.cache import cached_map
 
     files = list(files)
@@ -87,8 +140,14 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
     for path, (found, key) in zip(files, progress(results) if progress else results):
         raw_findings.extend(found)
         keys.append((path, key))
+    checked = set(files)
+    others = [p for p in corpus if p not in checked]
+    if others:
+        keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and list(k),
+                                            lambda _p, v: (v[0], v[1]), cache)))
+    raw_findings = _with_rename_advice(raw_findings, keys)
     if select is None or "duplicate" in select:
-        raw_findings.extend(check_corpus(keys))
+        raw_findings.extend(check_corpus(keys, checked if others else None))
     out = []
     for f in raw_findings:
         if select is not None and f.rule not in select:

@@ -8,18 +8,37 @@ from recordings.checks import Finding
 
 ID = "duplicate"
 SEVERITY = "warning"
-SUMMARY = "two files hold the same request for the same test"
+SUMMARY = "two files hold the same request for the same test (models- lists excepted)"
 
 
-def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]]) -> Iterator[Finding]:
-    """``keys``: (path, (test_id, request hash)) per file; None where no hash could be computed."""
+def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]],
+                 report: set[str] | None = None) -> Iterator[Finding]:
+    """``keys``: (path, (test_id, request hash)) per file; None where no hash could be computed.
+
+    ``models-<hash>-<digest>`` files are left out: the recorder writes one per model list and
+    merges them on purpose. With ``report``, only those files get findings (the others are the
+    rest of the corpus, compared but not reported).
+    """
+    import os
+
+    from recordings.checks.name import LEGACY_MODELS, MODELS, stem
+
     groups: dict[tuple[str | None, str], list[str]] = {}
     for path, key in keys:
-        if key is not None:
-            groups.setdefault(key, []).append(path)
+        if key is None:
+            continue
+        s = stem(path)
+        if MODELS.match(s) or LEGACY_MODELS.match(s):
+            continue
+        groups.setdefault(key, []).append(path)
     for (_test, _h), paths in groups.items():
         if len(paths) < 2:
             continue
         for p in paths:
-            others = ", ".join(sorted(x for x in paths if x != p))
-            yield Finding(p, ID, SEVERITY, f"same request for the same test as {others}")
+            if report is not None and p not in report:
+                continue
+            others = sorted(x for x in paths if x != p)
+            here = os.path.dirname(p)
+            shown = ", ".join(os.path.basename(x) if os.path.dirname(x) == here else x for x in others[:3])
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            yield Finding(p, ID, SEVERITY, f"same request for the same test as {shown}{more}")

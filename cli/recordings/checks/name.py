@@ -10,11 +10,15 @@ from recordings.checks import FileContext, Finding
 
 ID = "name"
 SEVERITY = "error"
-SUMMARY = "a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names warn"
+SUMMARY = "a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names (plain or models-) warn"
 
 FULL = re.compile(r"^[0-9a-f]{64}$")
 MODELS = re.compile(r"^models-[0-9a-f]{64}-[0-9a-f]{8}$")
 LEGACY = re.compile(r"^[0-9a-f]{12}$")
+LEGACY_MODELS = re.compile(r"^models-[0-9a-f]{12}-[0-9a-f]{8}$")  # written until 2025-10
+
+
+LEGACY_NOTE = "legacy 12-hex name"
 
 
 def stem(path: str) -> str:
@@ -28,9 +32,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         yield ctx.finding((ID, SEVERITY), "a recording file name ends in .json")
     elif FULL.match(s) or MODELS.match(s):
         return
-    elif LEGACY.match(s):
+    elif LEGACY.match(s) or LEGACY_MODELS.match(s):
         yield Finding(ctx.path, ID, "warning",
-                      "legacy 12-hex name: the current recorder names files by the full 64-hex hash "
-                      "(`recordings normalize --rehash` renames it)")
+                      f"{LEGACY_NOTE}: the current recorder names files by the full 64-hex hash")
     else:
         yield ctx.finding((ID, SEVERITY), f"{s!r} is not a request hash: replay never looks a recording up by this name")

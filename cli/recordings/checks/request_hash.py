@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from recordings.checks import FileContext, Finding
-from recordings.checks.name import FULL, LEGACY, MODELS, stem
+from recordings.checks.name import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
 from recordings.hashing import request_hash
 from recordings.model import Kind
 from recordings.normalization import hash_of_name
@@ -45,17 +45,17 @@ def exact_hash(ctx: FileContext) -> str | None:
 
 def check(ctx: FileContext) -> Iterator[Finding]:
     s = stem(ctx.path)
-    if not (FULL.match(s) or MODELS.match(s) or LEGACY.match(s)):
+    if not (FULL.match(s) or MODELS.match(s) or LEGACY.match(s) or LEGACY_MODELS.match(s)):
         return  # the name rule reports it
     h = computed_hash(ctx)
     if h is None:
         return
     have = hash_of_name(s)
-    if (LEGACY.match(s) and h[:12] == have) or h == have:
+    legacy = LEGACY.match(s) or LEGACY_MODELS.match(s)
+    if (legacy and h[:12] == have) or h == have:
         return
     h = exact_hash(ctx) or h  # orjson read integers past 64 bits as floats: decide on an exact reading
-    if (LEGACY.match(s) and h[:12] == have) or h == have:
+    if (legacy and h[:12] == have) or h == have:
         return
     yield ctx.finding((ID, SEVERITY), f"replay will not find this recording: its request hashes to {h[:12]}…, "
-                                 f"not {have[:12]}… (recorded under older rules or renamed; "
-                                 "`recordings normalize --rehash` renames it)")
+                                      f"not {have[:12]}… (recorded under older rules or renamed)")

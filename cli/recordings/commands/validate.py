@@ -31,6 +31,21 @@ def _rule_ids(values: Optional[List[str]], known: set[str], option: str) -> set[
     return ids
 
 
+def _corpus_of_listed_files(paths: Optional[List[str]]) -> list[str]:
+    """When files are named (a pre-commit hook passes only the changed ones), the other recordings
+    of their folders: corpus-wide rules compare against them."""
+    import os
+
+    from recordings.discovery import discover
+
+    folders = sorted({os.path.dirname(os.path.abspath(p)) for p in paths or [] if os.path.isfile(p)})
+    if not folders:
+        return []
+    listed = {os.path.normpath(p) for p in paths or []}
+    return [f for f in discover(folders).files if os.path.normpath(f) not in listed
+            and os.path.normpath(os.path.relpath(f)) not in listed]
+
+
 @app.command("validate")
 def validate_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
@@ -41,6 +56,7 @@ def validate_command(
     config_file: Optional[str] = typer.Option(None, "--config", help="pyproject.toml to read [tool.recordings] from "
                                                                       "(default: the nearest one up from here)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
+    summary: bool = typer.Option(False, "--summary", help="Only the totals per rule, no finding lines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check every recording against the rules (see the README's table); exit 1 on errors."""
@@ -59,14 +75,19 @@ def validate_command(
         raise typer.Exit(EXIT_USAGE)
     found = find(paths)
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
-                      cache=open_cache(no_cache),
+                      cache=open_cache(no_cache), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
-    REPORTERS[fmt.value](report.findings, sys.stdout)
+    if not summary:
+        REPORTERS[fmt.value](report.findings, sys.stdout)
     failing = report.errors + (report.warnings if strict else 0)
     files = report.files + len(found.problems)
     if report.findings:
         note(f"{report.errors} error{'s' if report.errors != 1 else ''}, {report.warnings} "
              f"warning{'s' if report.warnings != 1 else ''} in {files} file{'s' if files != 1 else ''}")
+        for rule, (errors, warnings) in report.per_rule().items():
+            parts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning"))
+                     if n]
+            note(f"  {rule:<14} {', '.join(parts)}")
     else:
         note(f"{files} file{'s' if files != 1 else ''} checked: no findings")
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)

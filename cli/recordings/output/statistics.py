@@ -59,7 +59,7 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
     p.line("")
     p.line("health", "bold")
     health = [
-        ("name does not match request hash", len(s.hash_mismatch), "recordings normalize --rehash"),
+        ("name does not match request hash", len(s.hash_mismatch), s.rehash_fix() if s.hash_mismatch else ""),
         ("not normalized", len(s.not_normalized), "recordings normalize"),
         ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"),
         ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
