@@ -208,3 +208,43 @@ def test_ls_table_at_a_terminal_keeps_brackets():
     plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
     assert "\x1b[" in out
     assert "test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]" in plain  # not eaten as markup
+
+
+def _test_ids(r) -> list[str]:
+    return sorted(d["test_id"] or "-" for d in json.loads(r.stdout))
+
+
+def test_one_matching_rule_for_every_filter(tmp_path, run):
+    from tests.test_hostile import make_recording
+
+    folder = tmp_path / "tests/integration/responses/recordings"
+    other = tmp_path / "tests/integration/openresponses/recordings"
+    make_recording(folder, "tests/integration/responses/test_a.py::test_x[txt=gpt-4o]", "1")
+    make_recording(other, "tests/integration/openresponses/test_b.py::test_y[txt=gpt-4o-mini]", "2")
+    # --suite: a whole suite, not a substring of another
+    assert _test_ids(run("ls", tmp_path, "--suite", "responses", "-f", "json")) == [
+        "tests/integration/responses/test_a.py::test_x[txt=gpt-4o]"]
+    # [params] are literal: a pasted test id matches itself
+    r = run("ls", tmp_path, "--test", "tests/integration/responses/test_a.py::test_x[txt=gpt-4o]", "-f", "json")
+    assert _test_ids(r) == ["tests/integration/responses/test_a.py::test_x[txt=gpt-4o]"]
+    assert len(_test_ids(run("ls", tmp_path, "--test", "test_x[txt=gpt-4o]", "-f", "json"))) == 1
+    # a part between separators: gpt-4o is not gpt-4o-mini
+    assert len(_test_ids(run("ls", tmp_path, "--test", "gpt-4o", "-f", "json"))) == 1
+    assert len(_test_ids(run("ls", tmp_path, "--test", "*gpt-4o*", "-f", "json"))) == 2  # a glob when asked
+    assert len(_test_ids(run("ls", tmp_path, "--test", "test_b.py", "-f", "json"))) == 1
+
+
+def test_model_filter_and_provider_hint(run):
+    r = run("ls", SAMPLE, "--model", "gpt-4o", "-f", "json")
+    models = {d["model"] for d in json.loads(r.stdout)}
+    assert models and all(m == "gpt-4o" or m.endswith("/gpt-4o") for m in models)
+    r = run("ls", SAMPLE, "--provider", "nosuchprovider")
+    assert r.exit_code == 0
+    assert "note: no recording has provider 'nosuchprovider'; providers here: " in r.stderr
+    assert "ollama" in r.stderr.split("providers here: ")[1]
+
+
+def test_watsonx_is_named_by_its_host():
+    from recordings.providers import provider_for_url
+
+    assert provider_for_url("https://us-south.ml.cloud.ibm.com/ml/v1/v1/chat/completions") == "watsonx"

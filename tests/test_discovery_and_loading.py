@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from recordings.discovery import discover
 from recordings.loader import load, load_one
 from recordings.model import Kind, Problem
-from tests.conftest import BROKEN, SAMPLE, SHARED, needs_shared, sample_file
+from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_file
 
 
 def test_discovers_every_layout_of_the_sample():
@@ -134,3 +135,24 @@ def test_providers_of_the_shared_sample():
     provs = {load(str(p)).recording.provider for p in SHARED.rglob("*.json")}
     assert provs == {"ollama", "openai", "azure", "bedrock", "gemini", "vertexai", "vllm",
                      "anthropic-compatible", "tavily", "pypdf"}
+
+
+def test_nested_folders_below_recordings_are_found(tmp_path, run):
+    import re
+
+    import yaml  # noqa: F401  (pre-commit's own format)
+
+    from tests.test_hostile import make_recording
+
+    nested = make_recording(tmp_path / "tests/integration/recordings/vision/responses", "t.py::test_a", "v")
+    legacy = make_recording(tmp_path / "tests/integration/recordings/responses", "t.py::test_b", "l")
+    r = run("ls", tmp_path, "--format", "json")
+    got = {d["path"]: d["suite"] for d in json.loads(r.stdout)}
+    assert got == {str(nested): "legacy/vision", str(legacy): "legacy"}
+    # the pre-commit hooks see them too
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    for hook in hooks:
+        pattern = re.compile(hook["files"])
+        for path in (nested, legacy):
+            assert pattern.search(str(path.relative_to(tmp_path))), (hook["id"], path)
+        assert not pattern.search("tests/integration/inference/test_chat.json")

@@ -5,7 +5,8 @@ Layouts found (see the format reference):
 * per-suite ``<suite>/recordings/*.json`` (suites may be nested);
 * ``models-<hash>-<digest>.json`` and legacy 12-hex names in those folders;
 * the legacy ``recordings/responses/*.json`` folder (its ``index.sqlite`` is
-  noticed, not required).
+  noticed, not required), and older nested folders such as ``recordings/vision/responses``:
+  every ``.json`` anywhere below a ``recordings`` folder.
 
 A path that names a file is taken as a recording whatever its name. A folder
 is searched recursively; ``.git``, ``.venv``, ``node_modules`` and similar
@@ -40,20 +41,17 @@ class Found:
 
 
 def is_recordings_folder(dirpath: str) -> bool:
-    """True for ``…/recordings`` and the legacy ``…/recordings/responses``."""
-    name = os.path.basename(dirpath.rstrip(os.sep)) or dirpath
-    if name == "recordings":
-        return True
-    if name == "responses":
-        return os.path.basename(os.path.dirname(dirpath.rstrip(os.sep))) == "recordings"
-    return False
+    """True for ``…/recordings`` and any folder inside one (the legacy ``recordings/responses`` and
+    older nested layouts such as ``recordings/vision/responses``)."""
+    parts = dirpath.replace(os.sep, "/").rstrip("/").split("/")
+    return "recordings" in parts
 
 
 def _walk(root: str, found: Found) -> None:
     seen: set[tuple[int, int]] = set()
-    stack = [root]
+    stack = [(root, is_recordings_folder(os.path.abspath(root)))]
     while stack:
-        current = stack.pop()
+        current, below_recordings = stack.pop()
         try:
             st = os.stat(current)
         except OSError as exc:
@@ -63,7 +61,7 @@ def _walk(root: str, found: Found) -> None:
         if key in seen:
             continue  # a symlink loop or a second link to a folder already searched
         seen.add(key)
-        in_recordings = is_recordings_folder(current)
+        in_recordings = below_recordings or os.path.basename(current.rstrip(os.sep)) == "recordings"
         try:
             with os.scandir(current) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -100,7 +98,7 @@ def _walk(root: str, found: Found) -> None:
                 found.files.append(entry.path)
             elif name == "index.sqlite":
                 found.notices.append(f"{entry.path}: legacy index noticed (not needed: files are found by name)")
-        stack.extend(reversed(subdirs))
+        stack.extend((d, in_recordings) for d in reversed(subdirs))
 
 
 def discover(paths: list[str] | tuple[str, ...]) -> Found:

@@ -2,20 +2,42 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 
 from recordings.model import Recording
 
 
+MATCHING_RULE = (
+    "A filter matches the whole value, or a whole part of it, where parts are separated by "
+    "/ : . [ ] = , ( ) or spaces: --model gpt-4o matches gpt-4o and openai/gpt-4o but not gpt-4o-mini; "
+    "--suite responses matches responses but not openresponses; --test test_chat matches "
+    "…/test_chat.py::test_x and …::test_chat[params]. With * or ? the pattern is a glob over the whole "
+    "value. Brackets are always literal, so test ids with [params] can be pasted as they are."
+)
+_SEPARATORS = "/:.[]=,() \t"
+
+
+@functools.lru_cache(maxsize=64)
+def _compile(pattern: str) -> "re.Pattern[str]":
+    if "*" in pattern or "?" in pattern:
+        body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        return re.compile(f"(?s:{body})\\Z")
+    sep = re.escape(_SEPARATORS)
+    return re.compile(f"(?:^|(?<=[{sep}])){re.escape(pattern)}(?=[{sep}]|$)")
+
+
 def text_matches(pattern: str, value: str | None) -> bool:
-    """A glob when the pattern has ``*`` or ``?``, else a substring match."""
+    """Whether ``value`` matches ``pattern`` under :data:`MATCHING_RULE`."""
     if value is None:
         return False
+    if pattern == value:
+        return True
+    compiled = _compile(pattern)
     if "*" in pattern or "?" in pattern:
-        from fnmatch import fnmatchcase
-
-        return fnmatchcase(value, pattern)
-    return pattern in value
+        return compiled.match(value) is not None
+    return compiled.search(value) is not None
 
 
 @dataclass(frozen=True)
@@ -38,7 +60,7 @@ class Filter:
             return False
         if self.suite is not None and not text_matches(self.suite, r.suite):
             return False
-        if self.provider is not None and r.provider != self.provider:
+        if self.provider is not None and not text_matches(self.provider, r.provider):
             return False
         if self.kind is not None and r.kind.value != self.kind:
             return False

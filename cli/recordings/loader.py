@@ -185,12 +185,18 @@ def suite_of(path: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _suite_of_folder(folder: str) -> str:
     parent = os.path.abspath(folder)
-    name = os.path.basename(parent)
-    if name == "responses" and os.path.basename(os.path.dirname(parent)) == "recordings":
-        return "legacy"
-    if name != "recordings":
-        return name or "."
-    suite_dir = os.path.dirname(parent).replace(os.sep, "/")
+    parts = parent.replace(os.sep, "/").split("/")
+    if "recordings" not in parts:
+        return os.path.basename(parent) or "."
+    cut = len(parts) - 1 - parts[::-1].index("recordings")
+    inner = parts[cut + 1:]  # folders below the recordings folder
+    if inner:
+        # recordings/responses: the legacy layout; recordings/vision/responses: an older nested one
+        if inner[-1] == "responses":
+            inner = inner[:-1]
+            return "/".join(["legacy", *inner])
+        return "/".join([_suite_of_folder("/".join(parts[:cut + 1])), *inner])
+    suite_dir = "/".join(parts[:cut])
     marker = "/tests/integration/"
     cut = suite_dir.rfind(marker)
     if cut != -1:

@@ -23,6 +23,7 @@ _HOSTS = (
     ("databricks", "databricks"),
     ("api.sambanova", "sambanova"),
     ("watsonx", "watsonx"),
+    ("ml.cloud.ibm.com", "watsonx"),
     ("api.cerebras", "cerebras"),
     ("api.deepseek", "deepseek"),
     ("openrouter", "openrouter"),

@@ -20,14 +20,23 @@ from recordings.output.listing import render_table
 from recordings.output.terminal import human_size
 
 
+def _provider_hint(provider: str, files: list[str], cache) -> None:
+    """--provider matched nothing: name the providers the corpus has."""
+    from recordings.loader import scan
+
+    have = sorted({r.provider for r in scan(files, cache) if isinstance(r, Recording) and r.provider})
+    sys.stderr.write(f"note: no recording has provider {provider!r}; providers here: "
+                     f"{', '.join(have) if have else '(none)'}\n")
+
+
 @app.command("ls")
 def ls_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
-    test: Optional[str] = typer.Option(None, "--test", help="Substring, or glob with * or ?, of the test_id."),
-    model: Optional[str] = typer.Option(None, "--model", help="Substring or glob of the model."),
-    endpoint: Optional[str] = typer.Option(None, "--endpoint", help="Substring or glob of the endpoint."),
-    suite: Optional[str] = typer.Option(None, "--suite", help="Substring or glob of the suite."),
-    provider: Optional[str] = typer.Option(None, "--provider", help="Exact provider (openai, ollama, azure, …)."),
+    test: Optional[str] = typer.Option(None, "--test", help="The test_id or a part of it (see below), or a glob with * or ?."),
+    model: Optional[str] = typer.Option(None, "--model", help="The model or a part of it, or a glob."),
+    endpoint: Optional[str] = typer.Option(None, "--endpoint", help="The endpoint or a part of it, or a glob."),
+    suite: Optional[str] = typer.Option(None, "--suite", help="The suite or a part of it, or a glob."),
+    provider: Optional[str] = typer.Option(None, "--provider", help="The provider (openai, ollama, azure, watsonx, …), or a glob."),
     kind: Optional[Kind] = typer.Option(None, "--kind", help="Request kind."),
     streaming: Optional[bool] = typer.Option(None, "--streaming/--no-streaming", help="Only streamed / only whole responses."),
     exceptions: bool = typer.Option(False, "--exceptions", help="Only recordings of an exception or HTTP error."),
@@ -41,7 +50,12 @@ def ls_command(
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """List recordings: id, suite, test, endpoint, model, streaming, size and flags."""
+    """List recordings: id, suite, test, endpoint, model, streaming, size and flags.
+
+    Filters match the whole value or a whole part of it (parts are separated by / : . [ ] = , ( )
+    or spaces), so --model gpt-4o does not match gpt-4o-mini; with * or ? a pattern is a glob over
+    the whole value; brackets are always literal.
+    """
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
     found = find(paths)
@@ -72,6 +86,8 @@ def ls_command(
         records = [o.recording for o in result.orphans]
         for r, why in result.kept:
             sys.stderr.write(f"kept {r.path}: {why}\n")
+    if provider is not None and not records and total:
+        _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
     if fmt is Format.json:
         write_json_list(r.to_dict() for r in records)
