@@ -178,3 +178,42 @@ def test_stats_bars_at_a_terminal():
                      f"sys.argv = ['recordings', 'stats', {str(SAMPLE)!r}]\nmain()\n", {"NO_COLOR": None})
     assert "████████████████████" in out  # the largest suite's bar
     assert "\x1b[" in out
+
+
+def test_explain_resolves_a_prefix_as_show_does(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    prefix = CHAT_HASH[:8]
+    shown = run("show", prefix, "--format", "json")
+    assert shown.exit_code == 0
+    r = run("explain", prefix, "--format", "json")
+    assert r.exit_code == 0, r.stdout
+    d = json.loads(r.stdout)
+    assert d["hash"] == CHAT_HASH and d["test_id"] == CHAT and d["found"] is True
+    assert json.loads(shown.stdout)["recording"]["id"] == CHAT_HASH
+
+
+def test_explain_bare_body_takes_the_url_of_the_tests_recordings(run, monkeypatch):
+    request = json.loads((SAMPLE / f"tests/integration/inference/recordings/{CHAT_HASH}.json").read_bytes())["request"]
+    assert "/v1/v1/chat/completions" in request["url"]  # what real chat recordings hash
+    monkeypatch.chdir(SAMPLE)
+    r = run("explain", "--test-id", CHAT, "--request", "-", "--format", "json", input=json.dumps(request["body"]))
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0, d
+    assert d["found"] is True and d["hash"] == CHAT_HASH
+    assert d["assumed"].startswith(f"url {request['url']} assumed from 1 of this test's recordings")
+
+
+def test_explain_honours_the_recorders_base_folder(tmp_path, run, monkeypatch):
+    shutil.copytree(SAMPLE, tmp_path / "s")
+    root = tmp_path / "s"
+    moved = root / "ci" / "common" / "recordings"
+    moved.mkdir(parents=True)
+    src = root / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
+    src.rename(moved / src.name)
+    monkeypatch.chdir(root)
+    r = run("explain", CHAT_HASH, "--test-id", CHAT, "--recording-dir", "ci/common", "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["verdict"] == f"found: replay reads ci/common/recordings/{CHAT_HASH}.json"
+    r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json",
+            env={"LLAMA_STACK_TEST_RECORDING_DIR": str(root / "ci" / "common")})
+    assert r.exit_code == 0

@@ -9,6 +9,7 @@ A replayer looks for ``<hash>.json`` in the test's own ``recordings/`` folder
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,16 @@ from recordings.model import Kind, Problem, Recording
 from recordings.testid import try_parse_test_id
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
+RECORDING_DIR_ENV = "LLAMA_STACK_TEST_RECORDING_DIR"  # the recorder's base folder for the shared fallback
+
+
+def fallback_folder(root: str, recording_dir: str | None = None) -> str:
+    """The shared fallback replay reads: ``<recording dir>/recordings``, where the recording dir is
+    ``--recording-dir``, else ``$LLAMA_STACK_TEST_RECORDING_DIR``, else ``tests/integration/common``."""
+    base = recording_dir or os.environ.get(RECORDING_DIR_ENV)
+    if base:
+        return os.path.join(os.path.join(root, base) if not os.path.isabs(base) else base, "recordings")
+    return os.path.join(root, SHARED_FALLBACK)
 
 
 @dataclass
@@ -50,6 +61,7 @@ class Explanation:
     candidates: list[Candidate] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
     verdict: str = ""
+    assumed: str = ""  # what was filled in for a bare request body (its url)
 
     @property
     def found(self) -> bool:
@@ -68,15 +80,16 @@ class Explanation:
                                 for r in self.test_recordings],
             "candidates": [c.to_dict() for c in self.candidates],
             "differences": self.differences,
+            "assumed": self.assumed or None,
         }
 
 
-def replay_folders(root: str, test_id: str | None) -> list[str]:
+def replay_folders(root: str, test_id: str | None, recording_dir: str | None = None) -> list[str]:
     folders = []
     tid = try_parse_test_id(test_id) if test_id else None
     if tid is not None:
         folders.append(os.path.join(root, os.path.dirname(tid.file), "recordings"))
-    folders.append(os.path.join(root, SHARED_FALLBACK))
+    folders.append(fallback_folder(root, recording_dir))
     return folders
 
 
@@ -85,9 +98,9 @@ def _matches_hash(path: str, h: str) -> bool:
     return name == f"{h}.json" or (name.startswith(f"models-{h}-") and name.endswith(".json"))
 
 
-def _lookups(root: str, test_id: str | None, h: str) -> list[Lookup]:
+def _lookups(root: str, test_id: str | None, h: str, recording_dir: str | None = None) -> list[Lookup]:
     out = []
-    for folder in replay_folders(root, test_id):
+    for folder in replay_folders(root, test_id, recording_dir):
         exact = os.path.join(folder, f"{h}.json")
         if os.path.exists(exact):
             out.append(Lookup(exact, True))
@@ -108,10 +121,29 @@ def _corpus(root: str) -> tuple[list[Recording], list[Problem]]:
 
 
 def explain_hash(root: str, h: str, test_id: str | None = None,
-                 corpus: list[Recording] | None = None) -> Explanation:
+                 corpus: list[Recording] | None = None, recording_dir: str | None = None) -> Explanation:
+    """Where replay looks for ``h`` (a full hash, or a prefix or name resolved as ``show`` does)."""
+    from recordings.lookup import matching
+    from recordings.normalization import hash_of_name
+
     root = os.path.abspath(root)
     recs = corpus if corpus is not None else _corpus(root)[0]
-    ex = Explanation(h, test_id, lookups=_lookups(root, test_id, h))
+    if not re.fullmatch(r"[0-9a-f]{64}", h):
+        hits = matching(h, [r.path for r in recs])
+        stems = sorted({hash_of_name(os.path.basename(p)[:-5] if p.endswith(".json") else os.path.basename(p))
+                        for p in hits})
+        if len(stems) == 1 and re.fullmatch(r"[0-9a-f]{64}", stems[0]):
+            h = stems[0]
+            if test_id is None:  # the recording names its own test
+                owner = next((r for r in recs if r.path in hits and r.test_id), None)
+                test_id = owner.test_id if owner else None
+        elif len(stems) > 1:
+            ex = Explanation(h, test_id)
+            ex.verdict = (f"{h!r} is ambiguous: {len(stems)} recordings match "
+                          f"({', '.join(s[:12] for s in stems[:5])}{' …' if len(stems) > 5 else ''})")
+            ex.elsewhere = [r for r in recs if r.path in hits]
+            return ex
+    ex = Explanation(h, test_id, lookups=_lookups(root, test_id, h, recording_dir))
     looked = {os.path.abspath(lk.path) for lk in ex.lookups if lk.exists}
     ex.elsewhere = [r for r in recs if _matches_hash(r.path, h) and os.path.abspath(r.path) not in looked]
     if test_id:
@@ -147,22 +179,45 @@ def request_from_json(data: Any, endpoint: str, method: str, url: str | None) ->
     if isinstance(data, dict) and request_kind(data) is not None:
         return data
     if isinstance(data, dict):  # a bare body, e.g. {"model": ..., "messages": [...]}
-        return {"method": method, "url": url or f"http://localhost{endpoint}", "headers": {}, "body": data,
+        # the url (whose path is hashed) is filled in by explain_request when not given
+        return {"method": method, "url": url, "headers": {}, "body": data,
                 "endpoint": endpoint, "model": data.get("model", "")}
     raise ValueError("the request must be a JSON object")
 
 
-def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int = 5) -> Explanation:
+def infer_url(recs: list[Recording], test_id: str, endpoint: str | None) -> tuple[str | None, str]:
+    """The url a bare body was most likely sent to: the one this test's recordings of ``endpoint`` use,
+    else the most common one in the corpus for ``endpoint``. (url, how it was chosen)."""
+    from collections import Counter
+
+    for label, pool in (("this test's recordings", [r for r in recs if r.test_id == test_id]),
+                        ("the corpus", recs)):
+        urls = Counter(r.url for r in pool if r.url and r.endpoint == endpoint and r.kind is Kind.INFERENCE)
+        if urls:
+            url, n = urls.most_common(1)[0]
+            return url, f"url {url} assumed from {n} of {label} for {endpoint} (pass --url to choose)"
+    return None, ""
+
+
+def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int = 5,
+                    recording_dir: str | None = None) -> Explanation:
     from recordings.hashing import hash_inputs
     from recordings.loader import load
 
     kind = request_kind(request)
     if kind is None or kind is Kind.FILE_PROCESSOR:
         raise ValueError("the request has no hash rule (expected an inference, HTTP or tool request)")
-    h = request_hash(kind, request, test_id)
     root = os.path.abspath(root)
     recs, _ = _corpus(root)
-    ex = explain_hash(root, h, test_id, recs)
+    assumed = ""
+    if kind is Kind.INFERENCE and not request.get("url"):
+        url, assumed = infer_url(recs, test_id, request.get("endpoint"))
+        request = {**request, "url": url or f"http://localhost{request.get('endpoint') or ''}"}
+        if not url:
+            assumed = f"no recording uses {request.get('endpoint')}: url {request['url']} assumed (pass --url)"
+    h = request_hash(kind, request, test_id)
+    ex = explain_hash(root, h, test_id, recs, recording_dir)
+    ex.assumed = assumed
     if ex.found:
         return ex
     endpoint = _endpoint(kind, request)

@@ -16,6 +16,16 @@ def _stem(path: str) -> str:
     return name[:-5] if name.endswith(".json") else name
 
 
+def matching(ref_stem: str, files: list[str]) -> list[str]:
+    """The files a hash, a name or a unique prefix names: an exact stem wins; otherwise every file whose
+    stem, or whose request hash (``models-<hash>-…``), starts with ``ref_stem``. The one rule every
+    command (``show``, ``diff``, ``explain``) resolves what a user typed with."""
+    exact = [f for f in files if _stem(f) == ref_stem]
+    if exact:
+        return exact
+    return [f for f in files if _stem(f).startswith(ref_stem) or hash_of_name(_stem(f)).startswith(ref_stem)]
+
+
 def resolve(ref: str, root: str = ".") -> str:
     """The one recording file ``ref`` names under ``root``.
 
@@ -28,13 +38,9 @@ def resolve(ref: str, root: str = ".") -> str:
     ref_stem = ref[:-5] if ref.endswith(".json") else ref
     if len(ref_stem) < MIN_PREFIX:
         raise LookupFailed(f"{ref!r} is too short: give at least {MIN_PREFIX} characters of the hash")
-    found = discover([root])
-    exact = [f for f in found.files if _stem(f) == ref_stem]
-    if len(exact) == 1:
-        return exact[0]
-    matches = exact or [
-        f for f in found.files if _stem(f).startswith(ref_stem) or hash_of_name(_stem(f)).startswith(ref_stem)
-    ]
+    matches = matching(ref_stem, discover([root]).files)
+    if len(matches) == 1:
+        return matches[0]
     if not matches:
         raise LookupFailed(f"no recording matches {ref!r} under {root}")
     if len(matches) > 1:

@@ -19,13 +19,20 @@ def explain_command(
                                                                   "computes its hash and finds the closest match."),
     endpoint: str = typer.Option("/v1/chat/completions", "--endpoint", help="Endpoint of a bare request body."),
     method: str = typer.Option("POST", "--method", help="Method of a bare request body."),
-    url: Optional[str] = typer.Option(None, "--url", help="Url of a bare request body (bedrock hosts drop "
-                                                          "stream_options)."),
+    url: Optional[str] = typer.Option(None, "--url", help="Url of a bare request body: its path is part of the "
+                                                          "hash (http://0.0.0.0:11434/v1/v1/chat/completions for "
+                                                          "Ollama), and bedrock hosts drop stream_options. Default: "
+                                                          "the url this test's recordings of --endpoint use."),
+    recording_dir: Optional[str] = typer.Option(None, "--recording-dir", help="The recorder's base folder; its "
+                                                "recordings/ is the shared fallback (default: "
+                                                "$LLAMA_STACK_TEST_RECORDING_DIR, else tests/integration/common)."),
     root: Optional[str] = typer.Option(None, "--root", help="Repository root (default: nearest pyproject.toml "
                                                             "or .git)."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Where a replayer looks for a hash, whether the file exists anywhere, and what differs.
+
+    HASH may be a full hash, a unique prefix or a file name, resolved as `show` resolves it.
 
     Exit 0 when replay would find the recording, 1 when it would not.
     """
@@ -45,7 +52,7 @@ def explain_command(
             text = sys.stdin.buffer.read() if request == "-" else open(request, "rb").read()
             data = orjson.loads(text)
             req = request_from_json(data, endpoint, method.upper(), url)
-            ex = explain_request(project, test_id, req)
+            ex = explain_request(project, test_id, req, recording_dir=recording_dir)
         except OSError as exc:
             sys.stderr.write(f"recordings: cannot read {request}: {exc.strerror}\n")
             raise typer.Exit(EXIT_USAGE)
@@ -54,7 +61,7 @@ def explain_command(
             raise typer.Exit(EXIT_USAGE)
     elif request_hash:
         h = request_hash.strip().removesuffix(".json")
-        ex = explain_hash(project, h, test_id)
+        ex = explain_hash(project, h, test_id, recording_dir=recording_dir)
     else:
         sys.stderr.write("recordings: give a HASH, or --test-id with --request FILE\n")
         raise typer.Exit(EXIT_USAGE)

@@ -18,6 +18,13 @@ def render_explanation(ex: Explanation, root: str, stream: IO[str]) -> None:
     p.parts(("hash      ", "bold cyan"), (ex.hash, None))
     if ex.test_id:
         p.parts(("test      ", "bold cyan"), (ex.test_id, None))
+    if ex.assumed:
+        p.parts(("assumed   ", "bold cyan"), (ex.assumed, "dim"))
+    if not ex.lookups and not ex.found:
+        for r in ex.elsewhere:
+            p.line(f"  {r.short_id}  {rel(r.path)}")
+        p.parts(("verdict   ", "bold"), (ex.verdict, "yellow"))
+        return
     p.line("replay looks in:", "bold")
     for i, lk in enumerate(ex.lookups, 1):
         p.parts((f"  {i}. {rel(lk.path)}  ", None), ("found" if lk.exists else "missing", "green" if lk.exists else "red"))
