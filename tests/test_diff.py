@@ -305,3 +305,21 @@ def test_word_highlighting_at_a_terminal(tmp_path):
     assert "\x1b[1;7;31mgood" in out and "\x1b[1;7;32mbad" in out  # reverse video marks the changed words
     plain = __import__("re").sub(r"\x1b\[[0-9;]*m", "", out)
     assert "-Status: [red]all good[/red] :smile:" in plain and "+Status: [red]all bad[/red] :smile:" in plain
+
+
+def test_exact_shows_the_noise_it_names(tmp_path, run):
+    src = sample_file("b77e97369d3f")
+    doc = json.loads(src.read_bytes())
+    for chunk in doc["response"]["body"]:
+        chunk["__data__"]["id"] = "chatcmpl-xyz"
+        chunk["__data__"]["created"] = 1700000000
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(doc, indent=2) + "\n")
+    r = run("diff", src, new)
+    assert r.exit_code == 0 and r.stdout == "" and "noise: ids, timestamps" in r.stderr
+    r = run("diff", "--exact", src, new, "--format", "json")
+    d = json.loads(r.stdout)
+    assert d["status"] == "noise"
+    assert "['response']['body'][0]['__data__']['id']: \"rec-b77e97369d3f\" → \"chatcmpl-xyz\"" in d["differences"]
+    assert "['response']['body'][0]['__data__']['created']: 0 → 1700000000" in d["differences"]
+    assert len(d["differences"]) == 2 * len(doc["response"]["body"])

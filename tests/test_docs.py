@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from recordings.commands import app
-from tests.conftest import ROOT
+from tests.conftest import BROKEN, ROOT
 
 
 def _commands() -> list[str]:
@@ -69,3 +70,34 @@ def test_deepdiff_is_imported_only_by_commands_that_use_it():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**__import__("os").environ, "RECORDINGS_NO_CACHE": "1"})
     assert proc.stdout.strip() == "False", proc.stderr
+
+
+def test_help_lists_every_summary_whole(run):
+    r = run("--help")
+    assert "…" not in r.stdout and "..." not in r.stdout.split("Commands:")[1]
+
+
+def test_validate_help_lists_every_rule(run):
+    from recordings.checks import RULES
+    from recordings.commands.validate import RULES_HELP
+
+    rows = [line.split(None, 2) for line in RULES_HELP.splitlines()[2:] if line.strip()]
+    assert [(r[0], r[1], r[2]) for r in rows] == [(r.id, r.severity, r.summary) for r in RULES.values()]
+    out = run("validate", "--help").stdout
+    for rule in RULES.values():
+        assert rule.id in out
+
+
+def test_root_means_the_project_root_for_every_command(run):
+    from recordings.commands.common import ROOT_HELP
+
+    for command in ("ls", "show", "diff", "prune", "stats", "explain"):
+        out = " ".join(run(command, "--help").stdout.split())
+        assert " ".join(ROOT_HELP.split())[:60] in out, command
+
+
+def test_show_json_on_a_broken_file_still_prints_json(run):
+    r = run("show", BROKEN / "truncated.json", "--format", "json")
+    assert r.exit_code == 1
+    d = json.loads(r.stdout)
+    assert d["path"] == str(BROKEN / "truncated.json") and d["error"].startswith("truncated JSON")

@@ -318,7 +318,7 @@ def deepdiff_lines(a: Any, b: Any) -> list[str]:
     from deepdiff import DeepDiff
 
     lines = []
-    for kind, items in DeepDiff(a, b, verbose_level=2).to_dict().items():
+    for kind, items in DeepDiff(a, b, verbose_level=2, ignore_private_variables=False).to_dict().items():
         if isinstance(items, dict):
             lines.extend(_deep_line(kind, path, change) for path, change in items.items())
         else:

@@ -235,7 +235,8 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
             theirs = hash_inputs(kind, requests[r.path], r.test_id)
         except Exception:  # noqa: BLE001 - an unreadable candidate is simply not a candidate
             continue
-        distance = DeepDiff(theirs, mine, get_deep_distance=True, ignore_order=False).get("deep_distance", 0.0)
+        distance = DeepDiff(theirs, mine, get_deep_distance=True, ignore_order=False,
+                            ignore_private_variables=False).get("deep_distance", 0.0)
         scored.append(Candidate(r, float(distance)))
     scored.sort(key=lambda c: (c.distance, c.recording.path))
     ex.candidates = scored[:limit]

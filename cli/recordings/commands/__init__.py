@@ -46,6 +46,18 @@ from recordings.commands import explain as _explain  # noqa: E402,F401
 from recordings.commands import cache as _cache  # noqa: E402,F401
 
 
+def _full_summaries() -> None:
+    """``recordings --help`` lists each command's whole first line, never cut with an ellipsis."""
+    import inspect
+
+    for info in app.registered_commands:
+        if info.short_help is None and info.callback is not None and info.callback.__doc__:
+            info.short_help = inspect.cleandoc(info.callback.__doc__).splitlines()[0]
+
+
+_full_summaries()
+
+
 def main() -> None:
     """Console entry point: no traceback ever reaches a user."""
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a recording prints as its escape

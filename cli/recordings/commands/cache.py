@@ -11,7 +11,7 @@ from recordings.commands.common import note
 
 cache_app = typer.Typer(help="The per-file result cache (repeat runs read only changed files).",
                         no_args_is_help=True, rich_markup_mode=None)
-app.add_typer(cache_app, name="cache")
+app.add_typer(cache_app, name="cache", short_help="The per-file result cache (repeat runs read only changed files).")
 
 
 @cache_app.command("clear")

@@ -52,3 +52,15 @@ def open_cache(no_cache: bool):
 
 
 NO_CACHE_HELP = "Read every file; neither use nor update the cache."
+ROOT_HELP = ("Project root: the folder with pyproject.toml or .git (default: the nearest one above the first "
+             "PATH, else above the current folder). Ids resolve, test files are read and git revisions are "
+             "taken under it.")
+
+
+def project_root(root: str | None, start: str = ".") -> str:
+    """``--root`` when given, else the project root found from ``start`` (one meaning for every command)."""
+    if root:
+        return root
+    from recordings.project import find_root
+
+    return find_root(start)

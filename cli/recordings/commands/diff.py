@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format, note
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format, note, project_root)
 
 
 def _side(arg: str, root: str):
@@ -41,7 +41,7 @@ def diff_command(
     a: str = typer.Argument(..., metavar="A", help="A recording (id, prefix, name, path), a folder, or a git revision."),
     b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
                                                                "the working tree."),
-    root: str = typer.Option(".", "--root", help="Repository folder (for revisions and recording ids)."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths (relative to "
                                                                   "--root for revisions, to each folder otherwise)."),
     exact: bool = typer.Option(False, "--exact", help="Two recordings: also show ids, timestamps and chunking."),
@@ -57,6 +57,7 @@ def diff_command(
     """
     from recordings.sources import FolderSource, GitSource, SourceError
 
+    root = project_root(root)
     kind_a, value_a = _side(a, root)
     if b is None:
         if kind_a != "rev":

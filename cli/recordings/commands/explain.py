@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, Format
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format)
 
 
 @app.command("explain")
@@ -26,8 +26,7 @@ def explain_command(
     recording_dir: Optional[str] = typer.Option(None, "--recording-dir", help="The recorder's base folder; its "
                                                 "recordings/ is the shared fallback (default: "
                                                 "$LLAMA_STACK_TEST_RECORDING_DIR, else tests/integration/common)."),
-    root: Optional[str] = typer.Option(None, "--root", help="Repository root (default: nearest pyproject.toml "
-                                                            "or .git)."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Where a replayer looks for a hash, whether the file exists anywhere, and what differs.

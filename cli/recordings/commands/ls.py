@@ -10,8 +10,8 @@ import typer
 from recordings.output.progress import track
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, Format, find, note, open_cache,
-                                        report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, Format, find, note,
+                                        open_cache, report_problems)
 from recordings.filters import SORT_KEYS, Filter
 from recordings.loader import scan
 from recordings.model import Kind, Problem, Recording
@@ -44,8 +44,7 @@ def ls_command(
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the sort order."),
     orphans: bool = typer.Option(False, "--orphans", help="Only recordings whose test is gone (read statically "
                                                            "from the test files, as `prune` does)."),
-    root: Optional[str] = typer.Option(None, "--root", help="Project root for --orphans "
-                                                            "(default: nearest pyproject.toml or .git)."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),

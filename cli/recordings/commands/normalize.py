@@ -35,7 +35,8 @@ def _describe(changes: dict[str, int]) -> str:
 def normalize_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any file would change."),
-    diff: bool = typer.Option(False, "--diff", help="Show a unified diff of what would change; write nothing."),
+    diff: bool = typer.Option(False, "--diff", help="Show a unified diff of what would change; write nothing; "
+                                                    "exit 1 if any file would change."),
     extended: bool = typer.Option(False, "--extended", help="Also normalize volatile fields of plain-dict bodies "
                                                             "(Gemini response_id/create_time/Date, Anthropic msg_ ids). "
                                                             "Off by default: the recorder leaves them."),
@@ -136,7 +137,7 @@ def normalize_command(
     if totals:
         summary += f" ({_describe(totals)})"
     note(summary)
-    if check and changed:
+    if dry and changed:  # --check and --diff: something would change
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 

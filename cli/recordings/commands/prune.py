@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperCommand
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note,
-                                        open_cache, report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP, Format, find,
+                                        note, open_cache, report_problems)
 
 
 def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str],
@@ -109,7 +109,7 @@ class _SplitAtDoubleDash(TyperCommand):
 def prune_command(
     ctx: typer.Context,
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
-    root: Optional[str] = typer.Option(None, "--root", help="Project root (default: nearest pyproject.toml or .git)."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     collect: bool = typer.Option(False, "--collect", help="Ask pytest which tests exist (--collect-only); "
                                                           "extra pytest arguments go after --."),
     collect_args: Optional[List[str]] = typer.Option(None, "--collect-args", help="A set of pytest arguments; "

@@ -8,13 +8,13 @@ from typing import Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import EXIT_FINDINGS, EXIT_USAGE, Format
+from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format, project_root)
 
 
 @app.command("show")
 def show_command(
     ref: str = typer.Argument(..., metavar="ID", help="A hash, a unique prefix (4+ characters), a file name or a path."),
-    root: str = typer.Option(".", "--root", help="Where to look for the recording."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     raw: bool = typer.Option(False, "--raw", help="Print the file exactly as stored."),
     chunks: bool = typer.Option(False, "--chunks", help="Also show the delta timeline of a stream."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
@@ -26,9 +26,10 @@ def show_command(
     from recordings.lookup import MIN_PREFIX, resolve
     from recordings.output.jsonout import write_json
     from recordings.output.showing import render_answer, render_conversation, render_metadata, render_timeline
-    from recordings.output.terminal import Printer
+    from recordings.output.terminal import Printer, visible
     from recordings.reassembly import reassemble, timeline
 
+    root = project_root(root)
     try:
         path = resolve(ref, root)
     except LookupFailed as exc:
@@ -36,11 +37,15 @@ def show_command(
         for c in exc.candidates:
             sys.stderr.write(f"  {c}\n")
         short = len(ref.removesuffix(".json")) < MIN_PREFIX
+        if fmt is Format.json:
+            write_json({"error": str(exc), "candidates": list(exc.candidates)})
         raise typer.Exit(EXIT_USAGE if short else EXIT_FINDINGS)
     try:
         loaded = load(path)
     except LoadError as exc:
-        sys.stderr.write(f"{exc.path}: {exc.reason}\n")
+        sys.stderr.write(f"{visible(exc.path)}: {visible(exc.reason)}\n")
+        if fmt is Format.json:  # stdout stays JSON, and says what went wrong
+            write_json({"path": exc.path, "error": exc.reason})
         raise typer.Exit(EXIT_FINDINGS)
     if raw:
         sys.stdout.flush()

@@ -10,15 +10,14 @@ import typer
 from recordings.output.progress import track
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, Format, find, note, open_cache,
-                                        report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP, Format, find,
+                                        note, open_cache, report_problems)
 
 
 @app.command("stats")
 def stats_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
-    root: Optional[str] = typer.Option(None, "--root", help="Project root for orphans and --since "
-                                                            "(default: nearest pyproject.toml or .git)."),
+    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     since: Optional[str] = typer.Option(None, "--since", help="A git revision: show the suites that grew most."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),

@@ -46,7 +46,24 @@ def _corpus_of_listed_files(paths: Optional[List[str]]) -> list[str]:
             and os.path.normpath(os.path.relpath(f)) not in listed]
 
 
-@app.command("validate")
+# The rules, for --help (a test keeps this equal to the registry; importing it here would slow every start).
+RULES_HELP = """\b
+Rules (id, default severity, what it checks):
+  syntax        error   UTF-8, valid JSON, an object at the top
+  schema        error   required keys and types for each request kind; response shape matches is_streaming
+  test-id       error   a well-formed pytest node id or null; the file sits where replay looks (test folder or shared fallback)
+  name          error   a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names (plain or models-) warn
+  hash          warning the request hash recomputed with the recorder's rules equals the file name
+  models-digest warning the digest in a models-<hash>-<digest> name matches the model ids in the body
+  normalized    warning response ids are rec-<hash12>, created is 0, Ollama timestamps and durations are zeroed
+  bytes         warning the file is byte-identical to json.dumps(obj, indent=2) + newline
+  stream        warning chunks share one id; a finish reason unless an exception ended it; tool arguments are valid JSON
+  secrets       error   no API keys, tokens, credential headers or key-bearing query strings
+  duplicate     warning two files hold the same request for the same test (models- lists excepted)
+"""
+
+
+@app.command("validate", epilog=RULES_HELP)
 def validate_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated or repeated)."),
