@@ -98,3 +98,15 @@ def run_in_pty(code: str, env: dict[str, str] | None = None) -> str:
         chunks.append(data)
     os.waitpid(pid, 0)
     return b"".join(chunks).decode()
+
+
+def console_script(name: str = "recordings") -> list[str]:
+    """How to run the installed console script, with or without an activated environment: the script
+    beside this interpreter (a venv's bin/), else on PATH, else ``python -m recordings``."""
+    import sys
+
+    beside = os.path.join(os.path.dirname(sys.executable), name)
+    if os.path.isfile(beside) and os.access(beside, os.X_OK):
+        return [beside]
+    found = shutil.which(name)
+    return [found] if found else [sys.executable, "-m", "recordings"]

@@ -7,8 +7,17 @@ import os
 import shutil
 import time
 
-from recordings.cache import MAGIC, Cache, cache_path
+from recordings.cache import MAGIC, Cache
+from recordings.cache import cache_path as _cache_path
 from tests.conftest import SAMPLE, sample_file
+
+
+CORPUS: list = []
+
+
+def cache_path():
+    """The cache file of the corpus the test made (one file per corpus)."""
+    return _cache_path(CORPUS[-1])
 
 
 def _corpus(tmp_path):
@@ -17,6 +26,7 @@ def _corpus(tmp_path):
     old = time.time() - 60  # older than the racy window, so entries are cached
     for p in dest.rglob("*.json"):
         os.utime(p, (old, old))
+    CORPUS.append(str(dest))
     return dest
 
 
@@ -24,7 +34,7 @@ def test_repeat_ls_reads_nothing_and_gives_the_same_output(tmp_path, run, monkey
     corpus = _corpus(tmp_path)
     first = run("ls", corpus, "--format", "json")
     assert os.path.exists(cache_path())
-    assert len(Cache().entries) == 17
+    assert len(Cache(root=CORPUS[-1]).entries) == 17
     import recordings.loader as loader
 
     def boom(path):  # a second run must not parse any file
@@ -53,7 +63,7 @@ def test_recent_files_are_not_cached(tmp_path, run):
     fresh = corpus / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
     os.utime(fresh)  # just now
     run("ls", corpus)
-    assert str(fresh) not in Cache().entries and len(Cache().entries) == 16
+    assert str(fresh) not in Cache(root=CORPUS[-1]).entries and len(Cache(root=CORPUS[-1]).entries) == 16
 
 
 def test_corrupt_or_truncated_cache_is_rebuilt(tmp_path, run):
@@ -63,10 +73,10 @@ def test_corrupt_or_truncated_cache_is_rebuilt(tmp_path, run):
     for bad in (data[: len(data) // 2], data.replace(b'inference', b'INFERENCE'), b"garbage", b""):
         with open(cache_path(), "wb") as fh:
             fh.write(bad)
-        c = Cache()
+        c = Cache(root=CORPUS[-1])
         assert c.entries == {} and (c.rebuilt_reason or bad == b"")
         assert run("ls", corpus, "--format", "json").stdout == expected
-        assert Cache().rebuilt_reason is None  # rewritten whole
+        assert Cache(root=CORPUS[-1]).rebuilt_reason is None  # rewritten whole
 
 
 def test_other_version_is_ignored(tmp_path, run, monkeypatch):
@@ -75,7 +85,7 @@ def test_other_version_is_ignored(tmp_path, run, monkeypatch):
     import recordings.cache as cache_mod
 
     monkeypatch.setattr(cache_mod, "__version__", "999")
-    c = Cache()
+    c = Cache(root=CORPUS[-1])
     assert c.entries == {} and c.rebuilt_reason == "written by another version"
 
 
@@ -104,11 +114,13 @@ def test_validate_and_stats_use_the_cache_with_identical_results(tmp_path, run):
 def test_cache_clear_and_info(tmp_path, run):
     corpus = _corpus(tmp_path)
     run("ls", corpus)
-    r = run("cache", "info")
+    r = run("cache", "info", corpus)
     assert f"path     {cache_path()}" in r.stdout and "entries  17" in r.stdout
+    from recordings.cache import cache_dir
+
     r = run("cache", "clear")
-    assert r.stderr == f"removed {cache_path()}\n" and not os.path.exists(cache_path())
-    assert run("cache", "clear").stderr == f"no cache at {cache_path()}\n"
+    assert r.stderr == f"removed 1 cache file from {cache_dir()}\n" and not os.path.exists(cache_path())
+    assert run("cache", "clear").stderr == f"no cache in {cache_dir()}\n"
 
 
 def test_concurrent_writers_leave_a_whole_cache(tmp_path):
@@ -122,9 +134,9 @@ def test_concurrent_writers_leave_a_whole_cache(tmp_path):
     assert all(p.wait() == 0 for p in procs)
     data = open(cache_path(), "rb").read()
     assert data.startswith(MAGIC)
-    c = Cache()
+    c = Cache(root=CORPUS[-1])
     assert c.rebuilt_reason is None and len(c.entries) == 17
-    assert [n for n in os.listdir(os.path.dirname(cache_path())) if n != "index.v1"] == []
+    assert os.listdir(os.path.dirname(cache_path())) == [os.path.basename(cache_path())]
 
 
 def test_cached_test_scopes_follow_edits(tmp_path, run, monkeypatch):
@@ -138,10 +150,105 @@ def test_cached_test_scopes_follow_edits(tmp_path, run, monkeypatch):
     monkeypatch.chdir(project)
     first = json.loads(run("ls", "--orphans", "--format", "json").stdout)
     assert len(first) == 5
-    assert any(k.endswith("test_alive.py") for k in Cache().entries)  # the parsed test file is cached
+    assert any(k.endswith("test_alive.py") for k in Cache(root=str(project)).entries)  # the parsed test file is cached
     test_file = project / "tests/integration/suite_a/test_alive.py"
     test_file.write_text(test_file.read_text().replace("def test_plain():", "def test_plain_renamed():"))
     os.utime(test_file, (old + 5, old + 5))
     second = json.loads(run("ls", "--orphans", "--format", "json").stdout)
     assert len(second) == 6
     assert "tests/integration/suite_a/test_alive.py::test_plain" in {d["test_id"] for d in second}
+
+
+def test_one_cache_per_corpus_and_gone_files_leave_it(tmp_path, run):
+    big = _corpus(tmp_path / "big")
+    run("ls", big)
+    small = tmp_path / "small"
+    (small / "s" / "recordings").mkdir(parents=True)
+    src = sample_file("07d2973bd4a4")
+    shutil.copy(src, small / "s" / "recordings")
+    old = time.time() - 60
+    os.utime(small / "s" / "recordings" / src.name, (old, old))
+    CORPUS.append(str(small))
+    run("ls", small)
+    assert len(Cache(root=str(small)).entries) == 1  # a small corpus loads only its own entries
+    assert len(Cache(root=str(big)).entries) == 17
+    # a deleted file's entry goes at the next write
+    victim = next((big / "tests").rglob("*.json"))
+    victim.unlink()
+    fresh = big / "tests/integration/inference/recordings/new.json"
+    shutil.copy(src, fresh)
+    os.utime(fresh, (old, old))
+    CORPUS.append(str(big))
+    run("ls", big)
+    keys = Cache(root=str(big)).entries
+    assert str(victim) not in keys and str(fresh) in keys and len(keys) == 17
+
+
+def test_the_cache_is_bounded(tmp_path, run, monkeypatch):
+    import recordings.cache as cache_mod
+
+    corpus = _corpus(tmp_path)
+    c = Cache(root=str(corpus))
+    for i in range(50):  # entries of another era, whose files still exist
+        c.entries[str(corpus / f"ghost{i}")] = [[0, 0, 0], {}]
+        (corpus / f"ghost{i}").write_text("")
+    c.dirty = True
+    c.save()
+    monkeypatch.setattr(cache_mod, "MAX_ENTRIES", 20)
+    run("ls", corpus)
+    entries = Cache(root=str(corpus)).entries
+    assert len(entries) == 20
+    assert sum(1 for k in entries if "ghost" not in k) == 17  # what this run used is kept
+    assert [k for k in entries if "ghost" in k] == [str(corpus / f"ghost{i}") for i in (47, 48, 49)]  # newest kept
+
+
+def test_results_stream_in_order_with_the_cache(tmp_path, monkeypatch):
+    """With the cache on, the first result arrives before the last file is parsed."""
+    import recordings.cache as cache_mod
+
+    corpus = _corpus(tmp_path)
+    files = sorted(str(p) for p in corpus.rglob("*.json"))
+    c = Cache(root=str(corpus))
+    parsed: list[str] = []
+
+    def work(path):
+        parsed.append(path)
+        return path
+
+    stream = cache_mod.cached_map(work, files, "t", lambda r: r, lambda p, v: v, c)
+    first = next(stream)
+    assert first == files[0] and len(parsed) < len(files)
+    assert [first, *stream] == files
+    c2 = Cache(root=str(corpus))
+    parsed.clear()
+    assert list(cache_mod.cached_map(work, files, "t", lambda r: r, lambda p, v: v, c2)) == files
+    assert parsed == []
+
+
+def test_cache_and_worker_pool_together(tmp_path):
+    """The cache with the worker pool: a cold run (pool), a warm run, a run with one file changed."""
+    import subprocess
+    import sys
+
+    corpus = _corpus(tmp_path)
+    env = {**os.environ, "RECORDINGS_JOBS": "2", "RECORDINGS_PARALLEL_MIN": "2"}
+
+    def ls():
+        proc = subprocess.run([sys.executable, "-m", "recordings", "ls", str(corpus), "--format", "json"],
+                              capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    serial = subprocess.run([sys.executable, "-m", "recordings", "ls", str(corpus), "--format", "json", "--no-cache"],
+                            capture_output=True, text=True, env={**env, "RECORDINGS_JOBS": "1"}).stdout
+    assert ls() == serial  # cold: parsed by the pool, cached
+    assert len(Cache(root=str(corpus)).entries) == 17
+    assert ls() == serial  # warm
+    target = corpus / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
+    doc = json.loads(target.read_bytes())
+    doc["request"]["model"] = "changed-model"
+    target.write_text(json.dumps(doc, indent=2) + "\n")
+    old = time.time() - 30
+    os.utime(target, (old, old))
+    out = json.loads(ls())
+    assert [d["model"] for d in out if d["id"].startswith("07d2973bd4a4")] == ["changed-model"]

@@ -101,3 +101,15 @@ def test_show_json_on_a_broken_file_still_prints_json(run):
     assert r.exit_code == 1
     d = json.loads(r.stdout)
     assert d["path"] == str(BROKEN / "truncated.json") and d["error"].startswith("truncated JSON")
+
+
+def test_the_console_script_is_found_without_an_activated_environment(monkeypatch):
+    """The suite must pass when run as `<venv>/bin/python -m pytest` with no venv on PATH."""
+    import subprocess
+
+    from tests.conftest import console_script
+
+    monkeypatch.setenv("PATH", "")
+    argv = console_script()
+    proc = subprocess.run([*argv, "--version"], capture_output=True, text=True, env={"PATH": ""})
+    assert proc.returncode == 0 and proc.stdout.startswith("recordings ")

@@ -19,7 +19,7 @@ from recordings.checks import RULES, Finding
 from recordings.jsonbytes import canonical_bytes
 from recordings.output.findings import report_github, report_json, report_text
 from recordings.validate import check_file
-from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_file
+from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, console_script, needs_shared, sample_file
 
 GOOD = "b77e97369d3f"  # streamed chat with tool calls: clean under every rule
 
@@ -374,9 +374,9 @@ def _hook_entry(hook_id: str) -> list[str]:
 
 def _run_hook(hook_id: str, files: list[Path]) -> subprocess.CompletedProcess:
     argv = _hook_entry(hook_id)
-    exe = shutil.which(argv[0])
-    assert exe, "the console script is installed by the project"
-    return subprocess.run([exe, *argv[1:], *map(str, files)], capture_output=True, text=True, cwd=ROOT)
+    assert argv[0] == "recordings"
+    return subprocess.run([*console_script(argv[0]), *argv[1:], *map(str, files)], capture_output=True, text=True,
+                          cwd=ROOT)
 
 
 def test_pre_commit_hook_passes_the_valid_sample():

@@ -1,10 +1,13 @@
 """A cache of per-file results, so repeat runs over an unchanged corpus parse nothing.
 
-One file (default ``~/.cache/recordings/index.v1``; ``$RECORDINGS_CACHE_DIR`` or
-``$XDG_CACHE_HOME`` move it) maps an absolute path to its size, mtime and inode
-and to what commands computed from it: the cheap fields of the model (``ls``,
-``prune``), validation findings, stats. An entry is used only while the file's
-size, mtime and inode are unchanged and the tool's version is the same.
+One file per corpus (``~/.cache/recordings/corpus-<hash of the project root>.v2``;
+``$RECORDINGS_CACHE_DIR`` or ``$XDG_CACHE_HOME`` move the folder) maps an absolute
+path to its size, mtime and inode and to what commands computed from it: the cheap
+fields of the model (``ls``, ``prune``), validation findings, stats. An entry is used
+only while the file's size, mtime and inode are unchanged and the tool's version is
+the same. A run over a small corpus loads only that corpus's entries; entries of
+files that are gone are dropped when the cache is written, and a cache never holds
+more than :data:`MAX_ENTRIES` entries (the ones this run did not use go first).
 
 The file starts with a magic line and the CRC-32 of its body; anything that
 does not check out (truncated, corrupt, written by another version) is ignored
@@ -37,8 +40,31 @@ def cache_dir() -> str:
     return os.path.join(base, "recordings")
 
 
-def cache_path() -> str:
-    return os.path.join(cache_dir(), "index.v1")
+MAX_ENTRIES = 100_000
+PREFIX = "corpus-"
+SUFFIX = ".v2"
+
+
+def cache_path(root: str | None = None) -> str:
+    """The cache file of the corpus whose project root is ``root`` (default: found from here)."""
+    import hashlib
+
+    if root is None:
+        from recordings.project import find_root
+
+        root = find_root(".")
+    digest = hashlib.sha256(os.path.abspath(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return os.path.join(cache_dir(), f"{PREFIX}{digest}{SUFFIX}")
+
+
+def cache_files() -> list[str]:
+    """Every cache file in the cache folder (this version's, and older ``index.v1`` files)."""
+    try:
+        names = os.listdir(cache_dir())
+    except OSError:
+        return []
+    return sorted(os.path.join(cache_dir(), n) for n in names
+                  if (n.startswith(PREFIX) and n.endswith(SUFFIX)) or n == "index.v1")
 
 
 def disabled_by_env() -> bool:
@@ -48,10 +74,12 @@ def disabled_by_env() -> bool:
 class Cache:
     """Per-file cached results, keyed by absolute path and validated by (size, mtime, inode)."""
 
-    def __init__(self, path: str | None = None, enabled: bool = True) -> None:
-        self.path = path or cache_path()
+    def __init__(self, path: str | None = None, enabled: bool = True, root: str | None = None) -> None:
+        self.path = path or cache_path(root)
+        self.root = os.path.abspath(root) if root else None
         self.enabled = enabled and not disabled_by_env()
         self.entries: dict[str, list[Any]] = {}
+        self.used: set[str] = set()
         self.dirty = False
         self.rebuilt_reason: str | None = None
         if self.enabled:
@@ -86,6 +114,8 @@ class Cache:
         entries = payload.get("entries")
         if isinstance(entries, dict):
             self.entries = entries
+        if self.root is None and isinstance(payload.get("root"), str):
+            self.root = payload["root"]
 
     @staticmethod
     def stamp(st: os.stat_result) -> list[int]:
@@ -95,9 +125,11 @@ class Cache:
         """The cached value of ``section`` for ``path``, or None when absent or stale."""
         if not self.enabled or st is None:
             return None
-        entry = self.entries.get(key or os.path.abspath(path))
+        key = key or os.path.abspath(path)
+        entry = self.entries.get(key)
         if entry is None or entry[0] != self.stamp(st):
             return None
+        self.used.add(key)
         text = entry[1].get(section)
         return None if text is None else orjson.loads(text)
 
@@ -107,6 +139,7 @@ class Cache:
         if time.time() - st.st_mtime < RACY_SECONDS:
             return  # an edit within the mtime's granularity could go unnoticed
         key = key or os.path.abspath(path)
+        self.used.add(key)
         stamp = self.stamp(st)
         entry = self.entries.get(key)
         if entry is None or entry[0] != stamp:
@@ -115,12 +148,30 @@ class Cache:
         entry[1][section] = orjson.dumps(value).decode()
         self.dirty = True
 
+    def prune_entries(self) -> int:
+        """Drop entries of files that are gone, and past :data:`MAX_ENTRIES` the ones this run did not
+        use. Returns how many went."""
+        before = len(self.entries)
+        for key in [k for k in self.entries if k not in self.used]:
+            if not os.path.lexists(key):
+                del self.entries[key]
+        if len(self.entries) > MAX_ENTRIES:
+            for key in [k for k in self.entries if k not in self.used][: len(self.entries) - MAX_ENTRIES]:
+                del self.entries[key]
+        gone = before - len(self.entries)
+        if gone:
+            self.dirty = True
+        return gone
+
     def save(self) -> None:
-        if not self.enabled or not self.dirty:
+        if not self.enabled:
+            return
+        self.prune_entries()
+        if not self.dirty:
             return
         from recordings.jsonbytes import atomic_write
 
-        body = orjson.dumps({"version": __version__, "schema": SCHEMA, "entries": self.entries})
+        body = orjson.dumps({"version": __version__, "schema": SCHEMA, "root": self.root, "entries": self.entries})
         data = [MAGIC, f"{zlib.crc32(body):08x}\n".encode(), body]
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
@@ -149,14 +200,13 @@ def stale_temps(folder: str | None = None) -> list[str]:
     return [p for p in paths if not temp_in_use(p)]
 
 
-def clear() -> tuple[bool, int]:
-    """Remove the cache file and stale temp files beside it: (a cache file was removed, temps removed).
+def clear() -> tuple[list[str], int]:
+    """Remove every cache file and the stale temp files beside them: (cache files removed, temps removed).
 
-    Raises CacheError when the path is a folder or cannot be removed.
+    Raises CacheError when a cache path is a folder or cannot be removed (the others are still removed).
     """
     import stat
 
-    path = cache_path()
     temps = 0
     for tmp in stale_temps():
         try:
@@ -164,19 +214,22 @@ def clear() -> tuple[bool, int]:
             temps += 1
         except OSError:
             pass
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        return False, temps
-    except OSError as exc:
-        raise CacheError(f"{path}: cannot look at the cache: {exc.strerror or exc}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise CacheError(f"{path}: is a folder, not a cache file: left alone")
-    try:
-        os.unlink(path)
-    except OSError as exc:
-        raise CacheError(f"{path}: cannot remove the cache: {exc.strerror or exc}") from None
-    return True, temps
+    removed, errors = [], []
+    for path in cache_files():
+        try:
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode):
+                errors.append(f"{path}: is a folder, not a cache file: left alone")
+                continue
+            os.unlink(path)
+            removed.append(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            errors.append(f"{path}: cannot remove the cache: {exc.strerror or exc}")
+    if errors:
+        raise CacheError("; ".join(errors))
+    return removed, temps
 
 
 def stat_or_none(path: str) -> os.stat_result | None:
@@ -200,23 +253,27 @@ def cached_map(func, files: list[str], section: str, encode, decode, cache: "Cac
         return
     stats = [stat_or_none(p) for p in files]
     keys = absolute_paths(files)
-    results: list[Any] = [None] * len(files)
+    cached: list[Any] = [None] * len(files)
     missing: list[int] = []
     for i, (path, st) in enumerate(zip(files, stats)):
         value = cache.get(path, section, st, keys[i])
         if value is None:
             missing.append(i)
         else:
-            results[i] = decode(path, value)
-    if missing:
-        done = ordered_map(func, [files[i] for i in missing])
-        for i, result in zip(missing, done):
-            results[i] = result
+            cached[i] = value
+    # results stream in input order: a cached one at once, a missing one as soon as it is computed
+    done = ordered_map(func, [files[i] for i in missing]) if missing else iter(())
+    is_missing = set(missing)
+    for i, path in enumerate(files):
+        if i in is_missing:
+            result = next(done)
             value = encode(result)
             if value is not None:
-                cache.put(files[i], section, stats[i], value, keys[i])
+                cache.put(path, section, stats[i], value, keys[i])
+            yield result
+        else:
+            yield decode(path, cached[i])
     cache.save()
-    yield from results
 
 
 def absolute_paths(files: list[str]) -> list[str]:

@@ -44,11 +44,12 @@ def note(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def open_cache(no_cache: bool):
-    """The per-file result cache, unless --no-cache (or RECORDINGS_NO_CACHE=1)."""
+def open_cache(no_cache: bool, paths: list[str] | None = None, root: str | None = None):
+    """The result cache of the corpus the PATHS belong to (its project root), unless --no-cache (or
+    RECORDINGS_NO_CACHE=1)."""
     from recordings.cache import Cache
 
-    return Cache(enabled=not no_cache)
+    return Cache(enabled=not no_cache, root=root or project_root(None, (paths or ["."])[0]))
 
 
 NO_CACHE_HELP = "Read every file; neither use nor update the cache."

@@ -63,7 +63,7 @@ def ls_command(
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
-    cache = open_cache(no_cache)
+    cache = open_cache(no_cache, paths)
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
         if isinstance(item, Problem):
             problems.append(item)

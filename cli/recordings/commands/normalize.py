@@ -64,7 +64,7 @@ def normalize_command(
         for tmp, why in left:
             sys.stderr.write(f"{visible(tmp)}: temp file {why}\n")
     keep = not check or diff
-    cache = open_cache(no_cache)
+    cache = open_cache(no_cache, paths)
     section = f"normalize:{int(extended)}:{int(rehash)}"
 
     def plans():

@@ -146,7 +146,7 @@ def prune_command(
                          "project root is only a guess; pass --root\n")
         raise typer.Exit(EXIT_USAGE)
     project = found_root.path
-    cache = open_cache(no_cache)
+    cache = open_cache(no_cache, root=project)
     index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest,
                                 cache, complete=complete, matrix=matrix, python=python)
     records, problems = scan_recordings(paths, cache, quiet)

@@ -32,7 +32,7 @@ def stats_command(
 
     found = find(paths)
     project = root or find_root((paths or ["."])[0])
-    stats = gather(found.files, found.problems, project, open_cache(no_cache),
+    stats = gather(found.files, found.problems, project, open_cache(no_cache, root=project),
                    progress=lambda it: track(it, len(found.files), "measuring", quiet))
     if since:
         try:

@@ -92,7 +92,7 @@ def validate_command(
         raise typer.Exit(EXIT_USAGE)
     found = find(paths)
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
-                      cache=open_cache(no_cache), corpus=_corpus_of_listed_files(paths),
+                      cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
     if not summary:
         REPORTERS[fmt.value](report.findings, sys.stdout)
