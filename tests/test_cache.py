@@ -252,3 +252,26 @@ def test_cache_and_worker_pool_together(tmp_path):
     os.utime(target, (old, old))
     out = json.loads(ls())
     assert [d["model"] for d in out if d["id"].startswith("07d2973bd4a4")] == ["changed-model"]
+
+
+def test_the_cache_is_written_even_when_the_caller_stops_at_the_last_result(tmp_path):
+    import recordings.cache as cache_mod
+
+    corpus = _corpus(tmp_path)
+    files = sorted(str(p) for p in corpus.rglob("*.json"))
+    c = Cache(root=str(corpus))
+    for _path, _result in zip(files, cache_mod.cached_map(len, files, "t", lambda r: r, lambda p, v: v, c)):
+        pass  # zip stops pulling once files is exhausted, as validate's loop does
+    assert len(Cache(root=str(corpus)).entries) == 17
+
+
+def test_repeat_validate_reads_nothing(tmp_path, run, monkeypatch):
+    corpus = _corpus(tmp_path)
+    first = run("validate", corpus, "--format", "json")
+    import recordings.validate as validate_mod
+
+    def boom(path):
+        raise AssertionError(f"checked {path}")
+
+    monkeypatch.setattr(validate_mod, "check_file", boom)
+    assert run("validate", corpus, "--format", "json").stdout == first.stdout

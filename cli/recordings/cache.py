@@ -264,16 +264,20 @@ def cached_map(func, files: list[str], section: str, encode, decode, cache: "Cac
     # results stream in input order: a cached one at once, a missing one as soon as it is computed
     done = ordered_map(func, [files[i] for i in missing]) if missing else iter(())
     is_missing = set(missing)
+    last = len(files) - 1
     for i, path in enumerate(files):
         if i in is_missing:
             result = next(done)
             value = encode(result)
             if value is not None:
                 cache.put(path, section, stats[i], value, keys[i])
-            yield result
         else:
-            yield decode(path, cached[i])
-    cache.save()
+            result = decode(path, cached[i])
+        if i == last:  # saved before the last result: a caller may stop right after it (zip does)
+            cache.save()
+        yield result
+    if not files:
+        cache.save()
 
 
 def absolute_paths(files: list[str]) -> list[str]:
