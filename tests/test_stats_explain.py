@@ -217,3 +217,24 @@ def test_explain_honours_the_recorders_base_folder(tmp_path, run, monkeypatch):
     r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json",
             env={"LLAMA_STACK_TEST_RECORDING_DIR": str(root / "ci" / "common")})
     assert r.exit_code == 0
+
+
+def test_stats_rename_advice_counts_only_what_rehash_can_rename(tmp_path, run):
+    from recordings.jsonbytes import canonical_bytes
+
+    folder = tmp_path / "tests/integration/inference/recordings"
+    folder.mkdir(parents=True)
+    src = SAMPLE / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
+    doc = json.loads(src.read_bytes())
+    doc["request"]["body"]["temperature"] = 0.5  # the name no longer matches the request
+    for name in ("1" * 64, "2" * 64):  # the same request twice: both claim one target
+        (folder / f"{name}.json").write_bytes(canonical_bytes(doc))
+    other = json.loads(src.read_bytes())
+    other["request"]["body"]["temperature"] = 0.7
+    (folder / f"{'3' * 64}.json").write_bytes(canonical_bytes(other))  # renamable
+    (tmp_path / "pyproject.toml").write_text("")
+    d = json.loads(run("stats", tmp_path, "--format", "json").stdout)
+    health = d["health"]["hash_mismatch"]
+    assert health["count"] == 3 and health["renamable"] == 1
+    assert health["fix"] == ("recordings normalize --rehash renames 1; 2 cannot be renamed (targets exist or collide): "
+                             "recordings validate --select hash says which")
