@@ -145,7 +145,7 @@ def main() -> None:
         with open(os.path.join(folder, name + ".json"), "wb") as fh:
             fh.write(data)
     # the test files themselves, so prune planning has something to read
-    for suite, tf in test_files:
+    for _suite, tf in test_files:
         path = os.path.join(args.out, tf)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as fh:

@@ -113,3 +113,23 @@ def test_the_console_script_is_found_without_an_activated_environment(monkeypatc
     argv = console_script()
     proc = subprocess.run([*argv, "--version"], capture_output=True, text=True, env={"PATH": ""})
     assert proc.returncode == 0 and proc.stdout.startswith("recordings ")
+
+
+def test_the_projects_own_pre_commit_config_validates_the_sample():
+    """The local hook of .pre-commit-config.yaml, run as pre-commit would: on the files it selects."""
+    import subprocess
+
+    import yaml
+
+    from tests.conftest import SAMPLE, console_script
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hook = next(h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]
+                if h["id"] == "recordings-validate")
+    files = [str(p.relative_to(ROOT)) for p in SAMPLE.rglob("*.json")]
+    chosen = [f for f in files if re.search(hook["files"], f) and not re.search(hook["exclude"], f)]
+    assert len(chosen) == 17 and not any("broken" in f for f in chosen)
+    argv = hook["entry"].split()
+    proc = subprocess.run([*console_script(argv[0]), *argv[1:], *chosen], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert any(repo["repo"].endswith("ruff-pre-commit") for repo in config["repos"])

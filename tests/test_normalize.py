@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from recordings.jsonbytes import TEMP_PREFIX, canonical_bytes
 from recordings.normalization import normalize_document
-from tests.conftest import ROOT, SAMPLE, SHARED, needs_shared, sample_file
+from tests.conftest import SAMPLE, needs_shared, sample_file
 
 KINDS = {  # sample prefix -> a body kind
     "b77e97369d3f": "chat stream", "07d2973bd4a4": "chat message", "99d0d0b12e00": "completion stream",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from pathlib import Path
 
-import pytest
 
 from tests.conftest import SAMPLE, sample_file
 

@@ -14,6 +14,7 @@ import orjson
 
 from recordings.loader import request_kind
 from recordings.model import Kind
+from recordings.shapes import as_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,9 @@ def _openai_messages(messages: list[Any]) -> list[Turn]:
         calls = []
         for call in msg.get("tool_calls") or ():
             if isinstance(call, dict):
-                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
-                calls.append((call.get("id"), fn.get("name"), fn.get("arguments") if isinstance(fn.get("arguments"), str) else _dump(fn.get("arguments"))))
+                fn = as_dict(call.get("function"))
+                args = fn.get("arguments")
+                calls.append((call.get("id"), fn.get("name"), args if isinstance(args, str) else _dump(args)))
         content = msg.get("content")
         # Anthropic tool_use / tool_result blocks
         tool_call_id = msg.get("tool_call_id")
@@ -145,7 +147,7 @@ _NOT_PARAMS = {"messages", "tools", "model", "contents", "input", "prompt", "sys
 
 def conversation(doc: dict[str, Any]) -> Conversation:
     """The request of a recording document as a conversation."""
-    request = doc.get("request") if isinstance(doc.get("request"), dict) else {}
+    request = as_dict(doc.get("request"))
     kind = request_kind(request)
     if kind is Kind.TOOL:
         return Conversation(turns=(Turn("tool call", f"{request.get('tool_name')}({_dump(request.get('kwargs'))})"),))
@@ -161,10 +163,11 @@ def conversation(doc: dict[str, Any]) -> Conversation:
     if isinstance(body.get("messages"), list):
         turns.extend(_openai_messages(body["messages"]))
     if "contents" in body:
-        config = body.get("config") if isinstance(body.get("config"), dict) else {}
+        config = as_dict(body.get("config"))
         si = config.get("system_instruction")
         if si is not None:
-            turns.append(Turn("system", si if isinstance(si, str) else _content_text(si.get("parts") if isinstance(si, dict) else si)))
+            parts = si.get("parts") if isinstance(si, dict) else si
+            turns.append(Turn("system", si if isinstance(si, str) else _content_text(parts)))
         turns.extend(_gemini_contents(body.get("contents")))
     if "prompt" in body:
         prompt = body["prompt"]

@@ -11,16 +11,17 @@ differs only in ids, timestamps or chunk boundaries is ``noise``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from recordings.errors import LoadError
 from recordings.loader import parse_document, suite_of, summarize
 from recordings.model import Answer
 from recordings.sources import Entry, Source
+from recordings.shapes import as_dict
 
-CHANGED, NOISE, UNCHANGED, ADDED, REMOVED, UNREADABLE = "changed", "noise", "unchanged", "added", "removed", "unreadable"
+CHANGED, NOISE, UNCHANGED = "changed", "noise", "unchanged"
+ADDED, REMOVED, UNREADABLE = "added", "removed", "unreadable"
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
     for name in sorted(set(old_entries) | set(new_entries)):
         oe, ne = old_entries.get(name), new_entries.get(name)
         if oe is None:
+            assert ne is not None
             unmatched_new[name] = (ne, read(new, ne))
             continue
         if ne is None:
@@ -245,9 +247,9 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
         if len(onames) == 1 and len(nnames) == 1:
             (oe, ob), (ne, nb) = unmatched_old.pop(onames[0]), unmatched_new.pop(nnames[0])
             result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=True))
-    for name, (e, raw) in unmatched_old.items():
+    for _name, (e, raw) in unmatched_old.items():
         result.files.append(_single(REMOVED, e.rel, raw, old=True))
-    for name, (e, raw) in unmatched_new.items():
+    for _name, (e, raw) in unmatched_new.items():
         result.files.append(_single(ADDED, e.rel, raw, old=False))
     result.files.sort(key=lambda f: (f.new or f.old or ""))
     if not show_unchanged:
@@ -268,7 +270,7 @@ def _single(status: str, rel: str, raw: bytes | str, old: bool) -> FileDiff:
 def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool) -> FileDiff:
     suite = _suite(nrel)
     if isinstance(ob, str) or isinstance(nb, str):
-        return FileDiff(UNREADABLE, orel, nrel, suite, reason=ob if isinstance(ob, str) else nb)
+        return FileDiff(UNREADABLE, orel, nrel, suite, reason=ob if isinstance(ob, str) else str(nb))
     if ob == nb and not renamed:
         return FileDiff(UNCHANGED, orel, nrel, suite)
     try:
@@ -293,13 +295,13 @@ def _noise_free(doc: dict[str, Any]) -> dict[str, Any]:
     """Request and response as a test sees them: the answer instead of chunks."""
     from recordings.reassembly import reassemble
 
-    response = doc.get("response") if isinstance(doc.get("response"), dict) else {}
+    response = as_dict(doc.get("response"))
     meta = {k: v for k, v in response.items() if k not in ("body",)}
-    view = {"request": doc.get("request"), "test_id": doc.get("test_id"),
-            "response": {**meta, "answer": _answer_view(reassemble(doc))}}
+    shown: dict[str, Any] = {**meta, "answer": _answer_view(reassemble(doc))}
     payload = _body_payload(response)
     if payload is not None:
-        view["response"]["payload"] = payload
+        shown["payload"] = payload
+    view = {"request": doc.get("request"), "test_id": doc.get("test_id"), "response": shown}
     return view
 
 
@@ -317,7 +319,7 @@ def deepdiff_lines(a: Any, b: Any) -> list[str]:
     """One sorted line per difference between ``a`` and ``b`` (deepdiff, values shortened)."""
     from deepdiff import DeepDiff
 
-    lines = []
+    lines: list[str] = []
     for kind, items in DeepDiff(a, b, verbose_level=2, ignore_private_variables=False).to_dict().items():
         if isinstance(items, dict):
             lines.extend(_deep_line(kind, path, change) for path, change in items.items())

@@ -114,9 +114,13 @@ def _lookups(root: str, test_id: str | None, h: str, recording_dir: str | None =
 
 def _corpus(root: str) -> tuple[list[Recording], list[Problem]]:
     found = discover([root])
-    recs, problems = [], list(found.problems)
+    recs: list[Recording] = []
+    problems = list(found.problems)
     for item in scan(found.files):
-        (problems if isinstance(item, Problem) else recs).append(item)
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            recs.append(item)
     return recs, problems
 
 

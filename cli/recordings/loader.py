@@ -102,7 +102,8 @@ def parse_json(path: str, raw: bytes) -> Any:
             raise LoadError(path, f"truncated JSON (ends after {len(raw)} bytes)") from None
         lineno = getattr(exc, "lineno", None)
         if lineno is not None:
-            raise LoadError(path, f"invalid JSON at line {lineno} column {exc.colno}: {exc.msg}") from None
+            raise LoadError(path, f"invalid JSON at line {lineno} column {getattr(exc, 'colno', '?')}: "
+                                  f"{msg}") from None
         raise LoadError(path, f"invalid JSON: {exc}") from None
     except RecursionError:
         raise LoadError(path, f"invalid JSON: {orjson_error}") from None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from recordings.discovery import discover, is_recordings_folder
 from recordings.errors import RecordingsError
+from recordings.model import Problem
 
 
 class SourceError(RecordingsError):
@@ -43,7 +44,7 @@ class FolderSource(Source):
         self.root = os.path.abspath(root)
         self.label = root
         self.limit = limit or []
-        self.problems = []
+        self.problems: list[Problem] = []
 
     def entries(self) -> list[Entry]:
         targets = [os.path.join(self.root, p) for p in self.limit] or [self.root]
@@ -105,7 +106,7 @@ class GitSource(Source):
         self.rev = rev
         self.label = rev
         self.limit = limit or []
-        self.problems = []
+        self.problems: list[Problem] = []
         self._batch: subprocess.Popen | None = None
 
     def entries(self) -> list[Entry]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from recordings.model import Problem, Recording
+from recordings.shapes import as_dict
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
     """(prompt, completion) tokens recorded in a response, reading only where usage lives."""
     from recordings.reassembly.accumulate import usage_from
 
-    response = doc.get("response") if isinstance(doc.get("response"), dict) else {}
+    response = as_dict(doc.get("response"))
     body = response.get("body")
     usage = None
     if isinstance(body, dict):
@@ -261,7 +262,7 @@ def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
 def growth_since(stats: CorpusStats, root: str, rev: str) -> list[dict[str, Any]]:
     before = suite_sizes_at(root, rev)
     now = {k: g.bytes for k, g in stats.by["suite"].items()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for suite in set(before) | set(now):
         rows.append({"suite": suite, "before": before.get(suite, 0), "now": now.get(suite, 0),
                      "growth": now.get(suite, 0) - before.get(suite, 0)})

@@ -189,7 +189,7 @@ class StaticIndex:
 
     def count_test_files(self) -> int:
         n = 0
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        for _dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if d not in (".git", ".venv", "venv", "node_modules", "__pycache__")]
             n += sum(1 for f in filenames if f.startswith("test") and f.endswith(".py") or f.endswith("_test.py"))
         return n

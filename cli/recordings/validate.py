@@ -33,6 +33,8 @@ def check_file(path: str) -> tuple[list[Finding], tuple[str | None, str] | None]
     for rule in PER_FILE:
         if recording is None and rule.id != "schema":
             continue
+        if rule.check is None:
+            continue
         try:
             findings.extend(rule.check(ctx))
         except RecursionError:
@@ -96,7 +98,8 @@ def corpus_key(path: str) -> tuple[str | None, str] | None:
         return None
 
 
-def _with_rename_advice(findings: list[Finding], keys: list[tuple[str, tuple[str | None, str] | None]]) -> list[Finding]:
+def _with_rename_advice(findings: list[Finding],
+                        keys: list[tuple[str, tuple[str | None, str] | None]]) -> list[Finding]:
     """Append to each hash and legacy-name finding the advice that is true for it: `normalize --rehash`
     renames it to X, or cannot (the target exists, or several files hash to it)."""
     import os

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from recordings.shapes import as_dict
 from recordings.checks import FileContext, Finding
 from recordings.checks.name import MODELS, stem
 from recordings.hashing import models_digest
@@ -31,7 +32,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         return
     response = ctx.doc.get("response")
     body = response.get("body") if isinstance(response, dict) else None
-    request = ctx.doc.get("request") if isinstance(ctx.doc.get("request"), dict) else {}
+    request = as_dict(ctx.doc.get("request"))
     ids = body_model_ids(body, request.get("endpoint"))
     if ids is None:
         yield ctx.finding((ID, SEVERITY), "models-… file without a model list in its body", "response.body")

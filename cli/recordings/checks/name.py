@@ -36,4 +36,5 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         yield Finding(ctx.path, ID, "warning",
                       f"{LEGACY_NOTE}: the current recorder names files by the full 64-hex hash")
     else:
-        yield ctx.finding((ID, SEVERITY), f"{s!r} is not a request hash: replay never looks a recording up by this name")
+        yield ctx.finding((ID, SEVERITY),
+                          f"{s!r} is not a request hash: replay never looks a recording up by this name")

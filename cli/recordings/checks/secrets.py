@@ -50,7 +50,8 @@ TOKENS = [
     ("Tavily API key", b"tvly-", re.compile(rb"tvly-(?:dev-|prod-)?[A-Za-z0-9]{20,}")),
     ("NVIDIA API key", b"nvapi-", re.compile(rb"nvapi-[A-Za-z0-9_\-]{40,}")),
     ("Fireworks API key", b"fw_", re.compile(rb"fw_[A-Za-z0-9]{20,}")),
-    ("JSON web token", b"eyJ", re.compile(rb"eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{8,8192}\.[A-Za-z0-9_\-]{16,1024}")),
+    ("JSON web token", b"eyJ",
+     re.compile(rb"eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{8,8192}\.[A-Za-z0-9_\-]{16,1024}")),
     ("private key", b"-----BEGIN ", re.compile(rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
     ("bearer token", b"earer", re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")),
 ]
@@ -61,7 +62,8 @@ _ANCHORED = ("bearer token", "private key")
 _Q = rb'\\?"'  # a JSON quote, or an escaped one inside a JSON string (tool arguments)
 NAMED = [
     ("AWS secret access key", (b"ecret_access_key", b"ecretAccessKey", b"ECRET_ACCESS_KEY"),
-     re.compile(rb"(?i:aws_?secret_?access_?key)" + _Q + rb"?\s*[:=]\s*" + _Q + rb"?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
+     re.compile(rb"(?i:aws_?secret_?access_?key)" + _Q + rb"?\s*[:=]\s*" + _Q
+                + rb"?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
     ("64-hex key in a key-named field", (b'key"', b'key\\"', b'token"', b'token\\"', b'secret"', b'secret\\"',
                                          b'password"', b'password\\"', b'KEY"', b'TOKEN"', b'SECRET"', b'PASSWORD"'),
      re.compile(rb'"(?i:[a-z0-9_\-]{0,40}(?:key|token|secret|password))' + _Q + rb"\s*:\s*" + _Q +
@@ -203,8 +205,8 @@ def _named_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str]
                     continue
                 if b":" not in decoded or not decoded.isascii() or not decoded.strip(b":"):
                     continue
-                user, _, password = decoded.partition(b":")
-                if is_placeholder(password.decode("ascii", "replace")):
+                secret_part = decoded.partition(b":")[2]
+                if is_placeholder(secret_part.decode("ascii", "replace")):
                     continue
                 yield name, m.group(0).decode("ascii", "replace")
             elif name == "password in a url":
@@ -355,9 +357,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     if isinstance(request, dict):
         url = request.get("url")
         if isinstance(url, str):
-            for m in _QUERY_KEY.finditer(url):
-                if not is_placeholder(m.group(1)):
-                    yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(m.group(0))})", "request.url")
+            for q in _QUERY_KEY.finditer(url):
+                if not is_placeholder(q.group(1)):
+                    yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(q.group(0))})", "request.url")
 
 
 def _in_request_headers(ctx: FileContext, header: str, value: str) -> bool:

@@ -68,7 +68,7 @@ def _chat_summary(body: list) -> tuple[bool, bool, list[tuple[str, str]]]:
             delta = choice.get("delta")
             if isinstance(delta, dict) and (delta.get("tool_calls") or delta.get("function_call")):
                 carries_calls = True
-        if carries_calls:
+        if carries_calls and isinstance(data, dict):
             acc.feed_all(chat_chunk_deltas(n, data))
     calls = [(t.name or str(t.index), t.arguments) for c in acc.choices() for t in c.tool_calls]
     return finished, has_choices, calls

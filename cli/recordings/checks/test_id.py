@@ -10,7 +10,7 @@ from recordings.testid import parse_test_id
 
 ID = "test-id"
 SEVERITY = "error"
-SUMMARY = "a well-formed pytest node id or null; the file sits where replay looks (test folder or shared fallback)"
+SUMMARY = "a well-formed pytest node id or null; the file sits where replay looks for it"
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
 

@@ -38,7 +38,8 @@ def _side(arg: str, root: str):
 
 @app.command("diff")
 def diff_command(
-    a: str = typer.Argument(..., metavar="A", help="A recording (id, prefix, name, path), a folder, or a git revision."),
+    a: str = typer.Argument(..., metavar="A",
+                            help="A recording (id, prefix, name, path), a folder, or a git revision."),
     b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
                                                                "the working tree."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
@@ -131,6 +132,7 @@ def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> i
             sys.stderr.write(f"{exc.path}: {exc.reason}\n")
             return EXIT_USAGE
     (ob, od), (nb, nd) = docs
+    what: tuple[str, ...]
     if ob == nb:
         status, what = "identical", ()
     else:

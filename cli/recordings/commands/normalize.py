@@ -37,9 +37,10 @@ def normalize_command(
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any file would change."),
     diff: bool = typer.Option(False, "--diff", help="Show a unified diff of what would change; write nothing; "
                                                     "exit 1 if any file would change."),
-    extended: bool = typer.Option(False, "--extended", help="Also normalize volatile fields of plain-dict bodies "
-                                                            "(Gemini response_id/create_time/Date, Anthropic msg_ ids). "
-                                                            "Off by default: the recorder leaves them."),
+    extended: bool = typer.Option(False, "--extended",
+                                  help="Also normalize volatile fields of plain-dict bodies (Gemini "
+                                       "response_id/create_time/Date, Anthropic msg_ ids). Off by default: the "
+                                       "recorder leaves them."),
     rehash: bool = typer.Option(False, "--rehash", help="Rename files whose request hash differs from their name."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),

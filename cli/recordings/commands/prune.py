@@ -60,7 +60,7 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
                 sys.stderr.write(f"recordings: {exc}\n")
                 raise typer.Exit(EXIT_USAGE)
         interpreter = project_python(root, python)
-        ids: list[str] = []
+        ids = []  # node ids over every configuration
         skipped: dict[str, str] = {}
         for args in sets:
             try:
@@ -85,19 +85,23 @@ def scan_recordings(paths, cache, quiet: bool = False):
     from recordings.output.progress import track
 
     from recordings.loader import scan
-    from recordings.model import Problem
+    from recordings.model import Problem, Recording
 
     found = find(paths)
-    records, problems = [], list(found.problems)
+    records: list[Recording] = []
+    problems = list(found.problems)
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
-        (problems if isinstance(item, Problem) else records).append(item)
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            records.append(item)
     return records, problems
 
 
 class _SplitAtDoubleDash(TyperCommand):
     """Everything after ``--`` is for pytest, not for this command's PATHS."""
 
-    def parse_args(self, ctx, args):  # type: ignore[override]
+    def parse_args(self, ctx, args):
         if "--" in args:
             cut = args.index("--")
             ctx.meta["pytest_args"] = args[cut + 1:]

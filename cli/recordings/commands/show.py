@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -13,7 +13,8 @@ from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Fo
 
 @app.command("show")
 def show_command(
-    ref: str = typer.Argument(..., metavar="ID", help="A hash, a unique prefix (4+ characters), a file name or a path."),
+    ref: str = typer.Argument(..., metavar="ID",
+                              help="A hash, a unique prefix (4+ characters), a file name or a path."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     raw: bool = typer.Option(False, "--raw", help="Print the file exactly as stored."),
     chunks: bool = typer.Option(False, "--chunks", help="Also show the delta timeline of a stream."),
@@ -59,7 +60,8 @@ def show_command(
     answer = reassemble(loaded.doc)
     conv = conversation(loaded.doc)
     if fmt is Format.json:
-        payload = {"recording": loaded.recording.to_dict(), "request": conv.to_dict(), "answer": answer.to_dict()}
+        payload: dict[str, Any] = {"recording": loaded.recording.to_dict(), "request": conv.to_dict(),
+                                   "answer": answer.to_dict()}
         if chunks:
             payload["chunks"] = [
                 {"chunk": d.chunk, "choice": d.choice, "field": d.field,

@@ -51,7 +51,7 @@ RULES_HELP = """\b
 Rules (id, default severity, what it checks):
   syntax        error   UTF-8, valid JSON, an object at the top
   schema        error   required keys and types for each request kind; response shape matches is_streaming
-  test-id       error   a well-formed pytest node id or null; the file sits where replay looks (test folder or shared fallback)
+  test-id       error   a well-formed pytest node id or null; the file sits where replay looks for it
   name          error   a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names (plain or models-) warn
   hash          warning the request hash recomputed with the recorder's rules equals the file name
   models-digest warning the digest in a models-<hash>-<digest> name matches the model ids in the body
@@ -66,7 +66,8 @@ Rules (id, default severity, what it checks):
 @app.command("validate", epilog=RULES_HELP)
 def validate_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule ids (comma-separated or repeated)."),
+    select: Optional[List[str]] = typer.Option(None, "--select",
+                                               help="Only these rule ids (comma-separated or repeated)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),

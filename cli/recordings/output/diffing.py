@@ -89,7 +89,7 @@ def render_unified(lines: list[str], stream: IO[str]) -> None:
                     p.parts(*new_parts)
                 elif old is not None:
                     p.line(old, "red")
-                else:
+                elif new is not None:
                     p.line(new, "green")
             continue
         if line.startswith("+"):

@@ -27,7 +27,8 @@ def render_explanation(ex: Explanation, root: str, stream: IO[str]) -> None:
         return
     p.line("replay looks in:", "bold")
     for i, lk in enumerate(ex.lookups, 1):
-        p.parts((f"  {i}. {rel(lk.path)}  ", None), ("found" if lk.exists else "missing", "green" if lk.exists else "red"))
+        p.parts((f"  {i}. {rel(lk.path)}  ", None),
+                ("found" if lk.exists else "missing", "green" if lk.exists else "red"))
     for r in ex.elsewhere:
         p.parts(("elsewhere ", "bold yellow"), (rel(r.path), None), (f"  (test_id: {r.test_id})", "dim"))
     if ex.test_id is not None:

@@ -42,8 +42,8 @@ def render_table(recordings: Sequence[Recording], stream: IO[str]) -> None:
 
         table = Table(box=None, header_style="bold", pad_edge=False)
         for name in COLUMNS:
-            justify = "right" if name in ("SIZE",) else "left"
-            table.add_column(name, justify=justify, overflow="fold", no_wrap=name in ("ID", "SIZE", "STREAM"))
+            table.add_column(name, justify="right" if name == "SIZE" else "left", overflow="fold",
+                             no_wrap=name in ("ID", "SIZE", "STREAM"))
         for r, cells in zip(recordings, rows):
             style = "red" if r.exception is not None else ("dim" if r.shared else "")
             table.add_row(*cells, style=style)

@@ -32,7 +32,7 @@ def track(items: Iterable[T], total: int, label: str, quiet: bool = False) -> It
                                console=Console(file=sys.stderr), transient=True)
                 bar.start()
                 task = bar.add_task(label, total=total, completed=done)
-            elif bar is not None:
+            elif bar is not None and task is not None:
                 bar.update(task, completed=done)
             yield item
     finally:

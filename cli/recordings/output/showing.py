@@ -106,7 +106,8 @@ def render_answer(p: Printer, a: Answer) -> None:
                           f"total {u.total_tokens if u.total_tokens is not None else '?'}")
     if a.error is not None:
         e = a.error
-        p.parts(("error: ", "bold red"), (" ".join(x for x in (e.type or "", f"(status {e.status})" if e.status else "") if x), "red"))
+        label = " ".join(x for x in (e.type or "", f"(status {e.status})" if e.status else "") if x)
+        p.parts(("error: ", "bold red"), (label, "red"))
         if e.message:
             p.verbatim(e.message)
     for note in a.notes:
@@ -120,7 +121,8 @@ def render_timeline(p: Printer, deltas: list[Delta]) -> None:
         if d.choice:
             where += f" c{d.choice}"
         if d.field == "tool":
-            extra = " ".join(x for x in (f"[{d.tool_index}]" if d.tool_index is not None else "", d.tool_name or "", d.tool_id or "") if x)
+            index = f"[{d.tool_index}]" if d.tool_index is not None else ""
+            extra = " ".join(x for x in (index, d.tool_name or "", d.tool_id or "") if x)
             p.parts((where + " ", DIM), ("tool ", LABEL), (extra + " ", "bold"), (_dump(d.value), None))
         elif d.field == "usage":
             p.parts((where + " ", DIM), ("usage ", LABEL), (_dump(d.value.to_dict()), None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import IO
+from typing import IO, Sequence
 
 from recordings.output.terminal import Printer, human_size
 from recordings.stats import CorpusStats
@@ -17,7 +17,7 @@ def _bar(value: int, top: int) -> str:
     return "█" * n if n else ("▏" if value else "")
 
 
-def _table(p: Printer, title: str, rows: list[tuple[str, ...]], bar_values: list[int] | None = None) -> None:
+def _table(p: Printer, title: str, rows: Sequence[tuple[str, ...]], bar_values: list[int] | None = None) -> None:
     p.line("")
     p.line(title, "bold")
     if not rows:

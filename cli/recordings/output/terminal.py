@@ -122,9 +122,14 @@ def shell_command(argv: list[str]) -> str:
         if a.isprintable():
             return shlex.quote(a)
         # bash/zsh ANSI-C quoting keeps control characters exact and visible
-        body = "".join(c if c.isprintable() and c not in "'\\" else
-                       ("\\" + c if c in "'\\" else "".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape")))
-                       for c in a)
+        def char(c: str) -> str:
+            if c.isprintable() and c not in "'\\":
+                return c
+            if c in "'\\":
+                return "\\" + c
+            return "".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
+
+        body = "".join(char(c) for c in a)
         return f"$'{body}'"
 
     return " ".join(word(a) for a in argv)

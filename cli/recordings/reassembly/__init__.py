@@ -17,6 +17,7 @@ from recordings.reassembly.accumulate import Accumulator, Delta
 from recordings.reassembly.ollama import ollama_deltas, ollama_model_names
 from recordings.reassembly.sse import looks_like_sse
 from recordings.reassembly.tools import file_chunks_text, tool_result_text
+from recordings.shapes import as_dict, as_int
 
 __all__ = ["reassemble", "timeline", "Delta", "body_form"]
 
@@ -123,7 +124,7 @@ def _deltas(form: str, body: Any) -> Iterator[Delta]:
 
 def timeline(doc: dict[str, Any]) -> list[Delta]:
     """The deltas of a recording's response, in chunk order."""
-    response = doc.get("response") if isinstance(doc.get("response"), dict) else {}
+    response = as_dict(doc.get("response"))
     body = response.get("body")
     out: list[Delta] = []
     model = None
@@ -153,15 +154,15 @@ def _http_error(body: dict[str, Any], status: int | None) -> ExceptionInfo:
 
 def reassemble(doc: dict[str, Any]) -> Answer:
     """The final answer of one recording document (never raises on odd shapes)."""
-    response = doc.get("response") if isinstance(doc.get("response"), dict) else {}
+    response = as_dict(doc.get("response"))
     body = response.get("body")
-    status = response.get("status") if isinstance(response.get("status"), int) else None
+    status = as_int(response.get("status"))
     error = exception_of(response)
     form = body_form(body)
 
     if form in _STREAM_FORMS or form in ("chat-message", "anthropic-message", "interactions-message"):
         acc = Accumulator().feed_all(_deltas(form, body))
-        notes = ()
+        notes: tuple[str, ...] = ()
         if error is not None:
             notes = ("the stream was cut short by an exception: the answer is partial",)
         return Answer(
@@ -185,7 +186,8 @@ def reassemble(doc: dict[str, Any]) -> Answer:
             shape = openai.embeddings_shape(data)
         from recordings.reassembly.accumulate import usage_from
 
-        return Answer(form="embeddings", embeddings=shape, model=data.get("model") if isinstance(data.get("model"), str) else None,
+        model = data.get("model") if isinstance(data.get("model"), str) else None
+        return Answer(form="embeddings", embeddings=shape, model=model,
                       usage=usage_from(data.get("usage")), error=error, status=status)
     if form == "models":
         return Answer(form="models", model_ids=openai.model_ids(items), error=error, status=status)
@@ -193,14 +195,14 @@ def reassemble(doc: dict[str, Any]) -> Answer:
         return Answer(form="models", model_ids=ollama_model_names(data), error=error, status=status)
     if form == "tool-result":
         text, tool_error = tool_result_text(data)
-        notes = (f"tool error: {tool_error}",) if tool_error else ()
-        return Answer(form="tool-result", content=text, error=error, status=status, notes=notes)
+        return Answer(form="tool-result", content=text, error=error, status=status,
+                      notes=(f"tool error: {tool_error}",) if tool_error else ())
     if form == "file-processor":
         count, text = file_chunks_text(data)
         return Answer(form="file-processor", content=text, error=error, status=status,
                       notes=(f"{count} chunk{'s' if count != 1 else ''}",))
     if form == "http-error":
-        return Answer(form="error", error=error or _http_error(items[0], status), status=status)
+        return Answer(form="error", error=error or _http_error(as_dict(items[0]), status), status=status)
     if form == "empty":
         return Answer(form="error" if error else "empty", error=error, status=status)
     import orjson

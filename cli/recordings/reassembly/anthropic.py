@@ -8,6 +8,7 @@ import orjson
 
 from recordings.reassembly.accumulate import Delta, usage_from
 from recordings.reassembly.sse import sse_events
+from recordings.shapes import as_dict
 
 
 def _s(v: Any) -> str | None:
@@ -35,7 +36,7 @@ def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
             continue
         etype = data.get("type") or event
         if etype == "message_start":
-            msg = data.get("message") if isinstance(data.get("message"), dict) else {}
+            msg = as_dict(data.get("message"))
             if _s(msg.get("model")):
                 yield Delta(n, "model", msg["model"])
             if _s(msg.get("role")):
@@ -48,7 +49,7 @@ def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
             if isinstance(block, dict):
                 yield from _block_start(n, _index(data), block)
         elif etype == "content_block_delta":
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            delta = as_dict(data.get("delta"))
             dtype = delta.get("type")
             if dtype == "text_delta" and _s(delta.get("text")):
                 yield Delta(n, "text", delta["text"])
@@ -57,7 +58,7 @@ def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
             elif dtype == "input_json_delta" and _s(delta.get("partial_json")) is not None:
                 yield Delta(n, "tool", delta["partial_json"], tool_index=_index(data))
         elif etype == "message_delta":
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            delta = as_dict(data.get("delta"))
             if _s(delta.get("stop_reason")):
                 yield Delta(n, "finish", delta["stop_reason"])
             u = usage_from(data.get("usage"))

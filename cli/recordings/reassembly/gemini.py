@@ -8,6 +8,7 @@ import orjson
 
 from recordings.reassembly.accumulate import Delta, usage_from
 from recordings.reassembly.sse import sse_events
+from recordings.shapes import as_dict
 
 
 def _s(v: Any) -> str | None:
@@ -35,8 +36,9 @@ def content_deltas(n: int, data: dict[str, Any], calls: dict[int, int] | None = 
     for pos, cand in enumerate(candidates if isinstance(candidates, list) else ()):
         if not isinstance(cand, dict):
             continue
-        ci = cand.get("index") if isinstance(cand.get("index"), int) else pos
-        content = cand.get("content") if isinstance(cand.get("content"), dict) else {}
+        index = cand.get("index")
+        ci: int = index if isinstance(index, int) else pos
+        content = as_dict(cand.get("content"))
         if _s(content.get("role")):
             yield Delta(n, "role", content["role"], ci)
         parts = content.get("parts")
@@ -67,19 +69,21 @@ def interaction_stream_deltas(lines: list[Any]) -> Iterator[Delta]:
             continue
         etype = data.get("event_type") or event
         if etype == "interaction.start":
-            inter = data.get("interaction") if isinstance(data.get("interaction"), dict) else {}
+            inter = as_dict(data.get("interaction"))
             if _s(inter.get("model")):
                 yield Delta(n, "model", inter["model"])
         elif etype == "content.start":
-            idx = data.get("index") if isinstance(data.get("index"), int) else 0
-            content = data.get("content") if isinstance(data.get("content"), dict) else {}
+            index = data.get("index")
+            idx: int = index if isinstance(index, int) else 0
+            content = as_dict(data.get("content"))
             kinds[idx] = _s(content.get("type")) or "text"
             if kinds[idx] == "function_call":
                 yield Delta(n, "tool", _args(content.get("arguments")), tool_index=idx,
                             tool_id=_s(content.get("id")), tool_name=_s(content.get("name")))
         elif etype == "content.delta":
-            idx = data.get("index") if isinstance(data.get("index"), int) else 0
-            delta = data.get("delta") if isinstance(data.get("delta"), dict) else {}
+            index = data.get("index")
+            idx = index if isinstance(index, int) else 0
+            delta = as_dict(data.get("delta"))
             dtype = delta.get("type")
             if dtype == "text" and _s(delta.get("text")):
                 yield Delta(n, "text", delta["text"])
@@ -91,7 +95,7 @@ def interaction_stream_deltas(lines: list[Any]) -> Iterator[Delta]:
                 yield Delta(n, "tool", _args(delta.get("arguments")), tool_index=idx,
                             tool_id=_s(delta.get("id")), tool_name=_s(delta.get("name")))
         elif etype == "interaction.complete":
-            inter = data.get("interaction") if isinstance(data.get("interaction"), dict) else {}
+            inter = as_dict(data.get("interaction"))
             if _s(inter.get("role")):
                 yield Delta(n, "role", inter["role"])
             if _s(inter.get("status")):

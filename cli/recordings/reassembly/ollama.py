@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 import orjson
 
+from recordings.shapes import as_dict
 from recordings.reassembly.accumulate import Delta, usage_from
 
 
@@ -23,10 +24,11 @@ def ollama_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
             yield Delta(n, "text", msg["content"])
         calls = msg.get("tool_calls")
         for i, call in enumerate(calls if isinstance(calls, list) else ()):
-            fn = call.get("function") if isinstance(call, dict) and isinstance(call.get("function"), dict) else {}
+            fn = as_dict(call.get("function")) if isinstance(call, dict) else {}
             args = fn.get("arguments")
             text = args if isinstance(args, str) else orjson.dumps(args).decode() if args is not None else ""
-            yield Delta(n, "tool", text, tool_index=i, tool_name=fn.get("name") if isinstance(fn.get("name"), str) else None)
+            name = fn.get("name") if isinstance(fn.get("name"), str) else None
+            yield Delta(n, "tool", text, tool_index=i, tool_name=name)
     if isinstance(data.get("thinking"), str) and data["thinking"]:
         yield Delta(n, "reasoning", data["thinking"])
     if isinstance(data.get("response"), str) and data["response"]:

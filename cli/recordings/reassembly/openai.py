@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from recordings.reassembly.accumulate import Delta, usage_from
+from recordings.shapes import as_dict
 
 
 def _str(v: Any) -> str | None:
@@ -33,7 +34,7 @@ def _message_deltas(n: int, ci: int, msg: dict[str, Any], streamed: bool) -> Ite
     for tpos, call in enumerate(calls if isinstance(calls, list) else ()):
         if not isinstance(call, dict):
             continue
-        fn = call.get("function") if isinstance(call.get("function"), dict) else {}
+        fn = as_dict(call.get("function"))
         # a stream keys fragments by their "index"; a whole message lists complete calls in order
         index = (_index(call.get("index"), tpos) if "index" in call else None) if streamed else tpos
         yield Delta(n, "tool", _str(fn.get("arguments")) or "", ci, tool_index=index,

@@ -34,5 +34,5 @@ def file_chunks_text(data: dict[str, Any]) -> tuple[int, str]:
     """(number of chunks, their text joined) of a ``ProcessFileResponse``."""
     chunks = data.get("chunks")
     chunks = chunks if isinstance(chunks, list) else []
-    texts = [c.get("content") for c in chunks if isinstance(c, dict) and isinstance(c.get("content"), str)]
+    texts = [c["content"] for c in chunks if isinstance(c, dict) and isinstance(c.get("content"), str)]
     return len(chunks), "\n\n".join(texts)
