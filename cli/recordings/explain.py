@@ -17,7 +17,7 @@ from recordings.discovery import discover
 from recordings.hashing import request_hash
 from recordings.loader import request_kind, scan
 from recordings.model import Kind, Problem, Recording
-from recordings.testid import try_parse_test_id
+from recordings.nodeid import try_parse_node_id
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
 RECORDING_DIR_ENV = "LLAMA_STACK_TEST_RECORDING_DIR"  # the recorder's base folder for the shared fallback
@@ -86,7 +86,7 @@ class Explanation:
 
 def replay_folders(root: str, test_id: str | None, recording_dir: str | None = None) -> list[str]:
     folders = []
-    tid = try_parse_test_id(test_id) if test_id else None
+    tid = try_parse_node_id(test_id) if test_id else None
     if tid is not None:
         folders.append(os.path.join(root, os.path.dirname(tid.file), "recordings"))
     folders.append(fallback_folder(root, recording_dir))
@@ -128,14 +128,13 @@ def explain_hash(root: str, h: str, test_id: str | None = None,
                  corpus: list[Recording] | None = None, recording_dir: str | None = None) -> Explanation:
     """Where replay looks for ``h`` (a full hash, or a prefix or name resolved as ``show`` does)."""
     from recordings.lookup import matching
-    from recordings.normalization import hash_of_name
+    from recordings.names import hash_of_name, stem
 
     root = os.path.abspath(root)
     recs = corpus if corpus is not None else _corpus(root)[0]
     if not re.fullmatch(r"[0-9a-f]{64}", h):
         hits = matching(h, [r.path for r in recs])
-        stems = sorted({hash_of_name(os.path.basename(p)[:-5] if p.endswith(".json") else os.path.basename(p))
-                        for p in hits})
+        stems = sorted({hash_of_name(stem(p)) for p in hits})
         if len(stems) == 1 and re.fullmatch(r"[0-9a-f]{64}", stems[0]):
             h = stems[0]
             if test_id is None:  # the recording names its own test
@@ -168,9 +167,9 @@ def explain_hash(root: str, h: str, test_id: str | None = None,
 
 
 def _test_exists(root: str, test_id: str) -> bool:
-    from recordings.tests_index import ALIVE, StaticIndex
+    from recordings.live_tests import ALIVE, StaticIndex
 
-    tid = try_parse_test_id(test_id)
+    tid = try_parse_node_id(test_id)
     if tid is None:
         return False
     return StaticIndex(root).verdict(tid).status == ALIVE

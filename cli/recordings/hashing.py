@@ -132,8 +132,10 @@ def rename_target(path: str, request_hash_hex: str) -> str:
     (a ``models-<hash>-<digest>`` name keeps its digest)."""
     import os
 
-    folder, name = os.path.split(path)
-    stem = name[:-5] if name.endswith(".json") else name
+    from recordings.names import stem as stem_of
+
+    folder = os.path.dirname(path)
+    stem = stem_of(path)
     parts = stem.split("-")
     if stem.startswith("models-") and len(parts) >= 3:
         return os.path.join(folder, f"models-{request_hash_hex}-{parts[-1]}.json")

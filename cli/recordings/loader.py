@@ -21,8 +21,9 @@ import orjson
 
 from recordings.errors import LoadError
 from recordings.model import ExceptionInfo, Kind, Problem, Recording
+from recordings.names import stem
 from recordings.providers import provider_for_url
-from recordings.testid import try_parse_test_id
+from recordings.nodeid import try_parse_node_id
 
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # no real recording comes near; a larger file is not read
@@ -306,13 +307,12 @@ def summarize(path: str, doc: dict[str, Any], size: int) -> Recording:
 
     body = response.get("body")
     streaming = response.get("is_streaming") is True
-    name = os.path.basename(path)
     return Recording(
-        id=name[:-5] if name.endswith(".json") else name,
+        id=stem(path),
         path=path,
         suite=suite_of(path),
         test_id=test_id,
-        test=try_parse_test_id(test_id),
+        test=try_parse_node_id(test_id),
         kind=kind,
         method=method,
         endpoint=endpoint,

@@ -6,24 +6,19 @@ import os
 
 from recordings.discovery import discover
 from recordings.errors import LookupFailed
-from recordings.normalization import hash_of_name
+from recordings.names import hash_of_name, stem
 
 MIN_PREFIX = 4
-
-
-def _stem(path: str) -> str:
-    name = os.path.basename(path)
-    return name[:-5] if name.endswith(".json") else name
 
 
 def matching(ref_stem: str, files: list[str]) -> list[str]:
     """The files a hash, a name or a unique prefix names: an exact stem wins; otherwise every file whose
     stem, or whose request hash (``models-<hash>-…``), starts with ``ref_stem``. The one rule every
     command (``show``, ``diff``, ``explain``) resolves what a user typed with."""
-    exact = [f for f in files if _stem(f) == ref_stem]
+    exact = [f for f in files if stem(f) == ref_stem]
     if exact:
         return exact
-    return [f for f in files if _stem(f).startswith(ref_stem) or hash_of_name(_stem(f)).startswith(ref_stem)]
+    return [f for f in files if stem(f).startswith(ref_stem) or hash_of_name(stem(f)).startswith(ref_stem)]
 
 
 def resolve(ref: str, root: str = ".") -> str:

@@ -26,7 +26,7 @@ class Kind(str, Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class TestId:
+class NodeId:
     """A parsed pytest node id: ``path/test_x.py::[Class::]function[params]``."""
 
     __test__ = False  # not a pytest test class
@@ -78,7 +78,7 @@ class Recording:
     path: str
     suite: str
     test_id: str | None
-    test: TestId | None
+    test: NodeId | None
     kind: Kind
     method: str | None
     endpoint: str | None
@@ -160,7 +160,7 @@ def recording_from_state(path: str, state: list[Any]) -> Recording:
     """The inverse of :meth:`Recording.state` (state from a worker process or the cache)."""
     (id_, suite, test_id, test, kind, method, endpoint, url, provider, model, streaming, chunks, exception,
      status, size, response_type) = state
-    test_obj = None if test is None else TestId(test_id, test[0], tuple(test[1]), test[2], test[3])
+    test_obj = None if test is None else NodeId(test_id, test[0], tuple(test[1]), test[2], test[3])
     return Recording(id_, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url, provider, model,
                      streaming, chunks, None if exception is None else ExceptionInfo(*exception), status, size,
                      response_type)

@@ -24,19 +24,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from recordings.names import hash_of_name
+
 EPOCH = "1970-01-01T00:00:00.000000Z"
 DURATIONS = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")
 EXTENDED_DATE = "Thu, 01 Jan 1970 00:00:00 GMT"
 EXTENDED_TIME = "1970-01-01T00:00:00Z"
-
-
-def hash_of_name(stem: str) -> str:
-    """The request-hash part of a file stem (``models-<hash>-<digest>`` → ``<hash>``)."""
-    if stem.startswith("models-"):
-        parts = stem.split("-")
-        if len(parts) >= 3:
-            return parts[1]
-    return stem
 
 
 def normalized_id(request_hash: str) -> str:

@@ -8,12 +8,12 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from recordings.model import Recording, TestId
-from recordings.tests_index import ALIVE, GONE, KEPT, PARAMETER_GONE, Verdict
+from recordings.model import Recording, NodeId
+from recordings.live_tests import ALIVE, GONE, KEPT, PARAMETER_GONE, Verdict
 
 
 class Index(Protocol):
-    def verdict(self, test: TestId) -> Verdict: ...
+    def verdict(self, test: NodeId) -> Verdict: ...
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,7 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
            cache: Any = None, progress: Any = None) -> CorpusStats:
     from recordings.cache import cached_map
     from recordings.prune import plan
-    from recordings.tests_index import StaticIndex
+    from recordings.live_tests import StaticIndex
 
     result = CorpusStats()
     result.unreadable.extend(problems)

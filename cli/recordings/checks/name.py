@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Iterator
 
 from recordings.checks import FileContext, Finding
+from recordings.names import stem
 
 ID = "name"
 SEVERITY = "error"
@@ -19,11 +19,6 @@ LEGACY_MODELS = re.compile(r"^models-[0-9a-f]{12}-[0-9a-f]{8}$")  # written unti
 
 
 LEGACY_NOTE = "legacy 12-hex name"
-
-
-def stem(path: str) -> str:
-    name = os.path.basename(path)
-    return name[:-5] if name.endswith(".json") else name
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -6,7 +6,7 @@ import os
 from typing import Iterator
 
 from recordings.checks import FileContext, Finding
-from recordings.testid import parse_test_id
+from recordings.nodeid import parse_node_id
 
 ID = "test-id"
 SEVERITY = "error"
@@ -25,7 +25,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     tid = ctx.recording.test if ctx.recording.test_id == test_id else None  # parsed once, by the loader
     if tid is None:
         try:
-            tid = parse_test_id(test_id)
+            tid = parse_node_id(test_id)
         except ValueError as exc:
             yield ctx.finding(rule, f"malformed test_id {test_id!r}: {exc}", "test_id")
             return

@@ -77,7 +77,7 @@ def ls_command(
     if orphans:
         from recordings.project import find_root
         from recordings.prune import plan
-        from recordings.tests_index import StaticIndex
+        from recordings.live_tests import StaticIndex
 
         index = StaticIndex(root or find_root((paths or ["."])[0]), cache)
         if index.count_test_files() == 0:

@@ -19,7 +19,7 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
     """The source of truth named by the options; exits 1 with a clear message when it is unusable."""
     import os
 
-    from recordings.tests_index import (CollectError, NodeIdIndex, StaticIndex, collect_node_ids, project_python,
+    from recordings.live_tests import (CollectError, NodeIdIndex, StaticIndex, collect_node_ids, project_python,
                                         read_manifest, read_matrix)
 
     static = StaticIndex(root, cache)

@@ -1,10 +1,10 @@
-"""Parsing pytest node ids (the ``test_id`` of a recording)."""
+"""Parsing pytest node ids (the ``test_id`` of a recording) into :class:`~recordings.model.NodeId`."""
 
 from __future__ import annotations
 
 import re
 
-from recordings.model import TestId
+from recordings.model import NodeId
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -19,7 +19,7 @@ def _split_params(rest: str) -> tuple[str, str | None]:
     return rest[:bracket], rest[bracket + 1 : -1]
 
 
-def parse_test_id(node_id: str) -> TestId:
+def parse_node_id(node_id: str) -> NodeId:
     """Parse a node id; raise ValueError with a short reason when malformed."""
     if not isinstance(node_id, str) or not node_id:
         raise ValueError("empty test id")
@@ -37,13 +37,13 @@ def parse_test_id(node_id: str) -> TestId:
     for name in (*classes, function):
         if not _IDENT.match(name):
             raise ValueError(f"{name!r} is not a Python identifier")
-    return TestId(node_id=node_id, file=file, classes=tuple(classes), function=function, params=params)
+    return NodeId(node_id=node_id, file=file, classes=tuple(classes), function=function, params=params)
 
 
-def try_parse_test_id(node_id: object) -> TestId | None:
+def try_parse_node_id(node_id: object) -> NodeId | None:
     if not isinstance(node_id, str):
         return None
     try:
-        return parse_test_id(node_id)
+        return parse_node_id(node_id)
     except ValueError:
         return None

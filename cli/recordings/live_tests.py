@@ -1,4 +1,4 @@
-"""Which tests exist: the three sources of truth ``prune`` and ``ls --orphans`` use.
+"""Which tests are alive: the three sources of truth ``prune``, ``ls --orphans`` and ``stats`` use.
 
 * :class:`StaticIndex` reads test files with :mod:`ast` (no import, no pytest);
   it is conservative: when a name may be produced dynamically, the test is
@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from recordings.model import TestId
+from recordings.model import NodeId
 
 ALIVE = "alive"
 GONE = "gone"
@@ -229,7 +229,7 @@ class StaticIndex:
             self.cache.put(path, "test-scope", st, result if isinstance(result, str) else _scope_to_json(result))
         return result
 
-    def verdict(self, test: TestId) -> Verdict:
+    def verdict(self, test: NodeId) -> Verdict:
         mod = self._module(test.file)
         if mod is None:
             return Verdict(GONE, "file gone")
@@ -251,7 +251,7 @@ class StaticIndex:
             return Verdict(KEPT, f"function {test.function} not found, but {why[0]}")
         return Verdict(GONE, "function gone" if not test.classes else "method gone")
 
-    def file_exists(self, test: TestId) -> bool:
+    def file_exists(self, test: NodeId) -> bool:
         return os.path.isfile(os.path.join(self.root, test.file))
 
 
@@ -293,7 +293,7 @@ class NodeIdIndex:
         self.complete = complete
         self.skipped = skipped or {}
 
-    def verdict(self, test: TestId) -> Verdict:
+    def verdict(self, test: NodeId) -> Verdict:
         if test.node_id in self.ids:
             return Verdict(ALIVE)
         listed = "collected" if self.source == "collect" else "in the manifest"
