@@ -13,10 +13,10 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "cli"))
 
-from recordings.checks import FileContext  # noqa: E402
+from recordings.rules import FileContext  # noqa: E402
 from recordings.discovery import discover  # noqa: E402
 from recordings.loader import parse_document, read_bytes, summarize  # noqa: E402
-from recordings.validate import PER_FILE  # noqa: E402
+from recordings.rules.runner import PER_FILE  # noqa: E402
 
 
 def main() -> None:

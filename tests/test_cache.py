@@ -268,7 +268,7 @@ def test_the_cache_is_written_even_when_the_caller_stops_at_the_last_result(tmp_
 def test_repeat_validate_reads_nothing(tmp_path, run, monkeypatch):
     corpus = _corpus(tmp_path)
     first = run("validate", corpus, "--format", "json")
-    import recordings.validate as validate_mod
+    import recordings.rules.runner as validate_mod
 
     def boom(path):
         raise AssertionError(f"checked {path}")

@@ -78,7 +78,7 @@ def test_help_lists_every_summary_whole(run):
 
 
 def test_validate_help_lists_every_rule(run):
-    from recordings.checks import RULES
+    from recordings.rules import RULES
     from recordings.commands.validate import RULES_HELP
 
     rows = [line.split(None, 2) for line in RULES_HELP.splitlines()[2:] if line.strip()]

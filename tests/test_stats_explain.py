@@ -236,3 +236,16 @@ def test_stats_rename_advice_counts_only_what_rehash_can_rename(tmp_path, run):
     assert health["count"] == 3 and health["renamable"] == 1
     assert health["fix"] == ("recordings normalize --rehash renames 1; 2 cannot be renamed (targets exist or collide): "
                              "recordings validate --select hash says which")
+
+
+def test_explain_reads_the_recording_dir_from_the_project(tmp_path, run, monkeypatch):
+    shutil.copytree(SAMPLE, tmp_path / "s")
+    root = tmp_path / "s"
+    moved = root / "ci" / "common" / "recordings"
+    moved.mkdir(parents=True)
+    src = root / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
+    src.rename(moved / src.name)
+    (root / "pyproject.toml").write_text('[tool.recordings]\nrecording_dir = "ci/common"\n')
+    monkeypatch.chdir(root)
+    r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json")
+    assert r.exit_code == 0, r.stdout

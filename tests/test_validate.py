@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from recordings.checks import RULES, Finding
+from recordings.rules import RULES, Finding
 from recordings.jsonbytes import canonical_bytes
 from recordings.output.findings import report_github, report_json, report_text
-from recordings.validate import check_file
+from recordings.rules.runner import check_file
 from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, console_script, needs_shared, sample_file
 
 GOOD = "b77e97369d3f"  # streamed chat with tool calls: clean under every rule
@@ -413,3 +413,31 @@ def test_stream_accepts_complete_calls_that_reuse_one_index(tmp_path):
     calls = reassemble(load(str(p)).doc).choices[0].tool_calls
     assert [(c.id, c.arguments) for c in calls] == [("call_paris01", '{"city": "Paris"}'),
                                                    ("call_tokyo02", '{"city": "Tokyo"}')]
+
+
+def test_rules_declare_their_scope_and_files_are_named_after_ids():
+    from recordings import rules as rules_pkg
+
+    folder = Path(rules_pkg.__file__).parent
+    for rule in RULES.values():
+        assert rule.scope in ("file", "corpus")
+        assert (rule.check if rule.scope == "file" else rule.check_corpus) is not None, rule.id
+        assert (folder / f"{rule.id.replace('-', '_')}.py").is_file(), rule.id
+    assert RULES["duplicate"].scope == "corpus"
+
+
+def test_unselected_and_config_ignored_rules_never_run(tmp_path, monkeypatch, run):
+    from recordings.rules.types import Rule
+
+    def boom(ctx):
+        raise AssertionError("an unselected rule ran")
+
+    monkeypatch.setitem(RULES, "secrets", Rule("secrets", "error", "patched", "file", boom))
+    p = copy_to(tmp_path, GOOD)
+    r = run("validate", p, "--select", "hash,name", "--no-cache")
+    assert r.exit_code == 0 and "could not check" not in r.stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.recordings]\nignore = ["secrets"]\n')
+    monkeypatch.chdir(tmp_path)
+    r = run("validate", p, "--no-cache", "--config", tmp_path / "pyproject.toml")
+    assert "could not check" not in r.stdout, r.stdout
+    monkeypatch.undo()

@@ -4,6 +4,7 @@
 
     [tool.recordings]
     python = ".venv/bin/python"        # prune --collect runs pytest with it
+    recording_dir = "tests/integration/common"  # the recorder's base folder (explain)
     ignore = ["name"]                  # rule ids never reported
     severity = { bytes = "error" }     # rule id -> error | warning
 
@@ -49,6 +50,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
     python: str | None = None  # the interpreter `prune --collect` runs pytest with
+    recording_dir: str | None = None  # the recorder's base folder (explain's shared fallback)
 
     def _matching(self, path: str) -> list[Override]:
         if not self.overrides:
@@ -93,18 +95,16 @@ def _ids(value: Any, where: str, known: set[str]) -> frozenset[str]:
 
 
 def find_pyproject(start: str) -> str | None:
-    d = os.path.abspath(start)
-    while True:
-        candidate = os.path.join(d, "pyproject.toml")
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
+    """The ``pyproject.toml`` of the project ``start`` belongs to (its root, found in one place:
+    :func:`recordings.project.find_project_root`), or None."""
+    from recordings.project import find_project_root
+
+    candidate = os.path.join(find_project_root(start).path, "pyproject.toml")
+    return candidate if os.path.isfile(candidate) else None
 
 
 def load_config(known_rules: set[str], start: str = ".", path: str | None = None) -> Config:
+    """``[tool.recordings]`` of the corpus's project root (from ``start``), or of ``path`` when given."""
     path = path or find_pyproject(start)
     if path is None:
         return Config()
@@ -130,9 +130,13 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
         raise ConfigError(f"{where}: python must be the path or name of an interpreter")
     if python and not os.path.isabs(python) and os.sep in python:  # relative to pyproject.toml
         python = os.path.join(os.path.dirname(os.path.abspath(path)), python)
+    recording_dir = table.get("recording_dir")
+    if recording_dir is not None and (not isinstance(recording_dir, str) or not recording_dir):
+        raise ConfigError(f"{where}: recording_dir must be a folder")
     return Config(
         root=os.path.dirname(os.path.abspath(path)),
         python=python,
+        recording_dir=recording_dir,
         ignore=_ids(table.get("ignore"), where, known_rules),
         severity=_severities(table.get("severity"), where, known_rules),
         overrides=tuple(overrides),

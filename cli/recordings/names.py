@@ -7,8 +7,14 @@ legacy ``<12 hex>.json``); every command and rule asks here.
 from __future__ import annotations
 
 import os
+import re
 
 SUFFIX = ".json"
+# what names replay looks recordings up by
+FULL = re.compile(r"^[0-9a-f]{64}$")
+MODELS = re.compile(r"^models-[0-9a-f]{64}-[0-9a-f]{8}$")
+LEGACY = re.compile(r"^[0-9a-f]{12}$")
+LEGACY_MODELS = re.compile(r"^models-[0-9a-f]{12}-[0-9a-f]{8}$")  # written until 2025-10
 
 
 def stem(path: str) -> str:

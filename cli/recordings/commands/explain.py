@@ -43,6 +43,15 @@ def explain_command(
     from recordings.project import find_root
 
     project = root or find_root(".")
+    if recording_dir is None:
+        from recordings.config import ConfigError, load_config
+        from recordings.rules import RULES
+
+        try:
+            recording_dir = load_config(set(RULES), project).recording_dir
+        except ConfigError as exc:
+            sys.stderr.write(f"recordings: {exc}\n")
+            raise typer.Exit(EXIT_USAGE)
     if request is not None:
         if not test_id:
             sys.stderr.write("recordings: --request needs --test-id (the hash includes it)\n")

@@ -51,7 +51,7 @@ def build_index(root: str, collect: bool, collect_args: list[str], extra: list[s
         sets = [a.split() for a in collect_args] or [[]]
     if collect:
         if python is None:
-            from recordings.checks import RULES
+            from recordings.rules import RULES
             from recordings.config import ConfigError, load_config
 
             try:

@@ -72,22 +72,22 @@ def validate_command(
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),
     config_file: Optional[str] = typer.Option(None, "--config", help="pyproject.toml to read [tool.recordings] from "
-                                                                      "(default: the nearest one up from here)."),
+                                                                      "(default: the project root's, found from the first PATH)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     summary: bool = typer.Option(False, "--summary", help="Only the totals per rule, no finding lines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check every recording against the rules (see the README's table); exit 1 on errors."""
-    from recordings.checks import RULES
+    from recordings.rules import RULES
     from recordings.config import ConfigError, load_config
     from recordings.output.findings import REPORTERS
-    from recordings.validate import validate
+    from recordings.rules.runner import validate
 
     known = set(RULES)
     selected = _rule_ids(select, known, "--select")
     ignored = _rule_ids(ignore, known, "--ignore")
     try:
-        config = load_config(known, path=config_file)
+        config = load_config(known, (paths or ["."])[0], path=config_file)
     except ConfigError as exc:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)

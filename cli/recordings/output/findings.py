@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from typing import IO, Callable, Sequence
 
-from recordings.checks import Finding
+from recordings.rules.types import Finding
 from recordings.output.jsonout import write_json
 from recordings.output.terminal import Printer, visible
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
-from recordings.names import stem
+from recordings.rules.types import FileContext, Finding
+from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
 
 ID = "name"
 SEVERITY = "error"
 SUMMARY = "a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names (plain or models-) warn"
+SCOPE = "file"
 
-FULL = re.compile(r"^[0-9a-f]{64}$")
-MODELS = re.compile(r"^models-[0-9a-f]{64}-[0-9a-f]{8}$")
-LEGACY = re.compile(r"^[0-9a-f]{12}$")
-LEGACY_MODELS = re.compile(r"^models-[0-9a-f]{12}-[0-9a-f]{8}$")  # written until 2025-10
 
 
 LEGACY_NOTE = "legacy 12-hex name"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
+from recordings.rules.types import FileContext, Finding
 from recordings.jsonbytes import canonical_bytes
 
 ID = "bytes"
 SEVERITY = "warning"
 SUMMARY = "the file is byte-identical to json.dumps(obj, indent=2) + newline"
+SCOPE = "file"
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

@@ -26,11 +26,12 @@ import binascii
 import re
 from typing import Any, Iterator
 
-from recordings.checks import FileContext, Finding
+from recordings.rules.types import FileContext, Finding
 
 ID = "secrets"
 SEVERITY = "error"
 SUMMARY = "no API keys, tokens, credential headers or key-bearing query strings"
+SCOPE = "file"
 
 # (name, literal that every match contains at its start, pattern). Each pattern
 # starts with its literal so the regex engine can jump between occurrences;

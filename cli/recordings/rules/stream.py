@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
+from recordings.rules.types import FileContext, Finding
 from recordings.reassembly import reassemble
 from recordings.reassembly.accumulate import Accumulator
 from recordings.reassembly.openai import chat_chunk_deltas
@@ -13,6 +13,7 @@ from recordings.reassembly.openai import chat_chunk_deltas
 ID = "stream"
 SEVERITY = "warning"
 SUMMARY = "chunks share one id; a finish reason unless an exception ended it; tool arguments are valid JSON"
+SCOPE = "file"
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:

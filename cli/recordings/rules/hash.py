@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
-from recordings.checks.name import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
+from recordings.rules.types import FileContext, Finding
+from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
 from recordings.hashing import request_hash
 from recordings.model import Kind
 from recordings.normalization import hash_of_name
@@ -13,6 +13,7 @@ from recordings.normalization import hash_of_name
 ID = "hash"
 SEVERITY = "warning"
 SUMMARY = "the request hash recomputed with the recorder's rules equals the file name"
+SCOPE = "file"
 
 
 def computed_hash(ctx: FileContext) -> str | None:

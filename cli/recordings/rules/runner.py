@@ -1,28 +1,40 @@
-"""Running the validation rules over a corpus (the core of ``recordings validate``)."""
+"""Running the rules over a corpus (the core of ``recordings validate``).
+
+File rules run per file (in parallel, cached per selection of rules); corpus rules run once over
+what every file reported. Only the selected rules run; severities come from the config.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from recordings.checks import RULES, FileContext, Finding
-from recordings.checks.duplicate import check_corpus
-from recordings.checks.request_hash import computed_hash
+from recordings.rules import RULES, syntax
+from recordings.rules.hash import computed_hash
+from recordings.rules.types import FileContext, Finding, Rule
 from recordings.config import Config
 from recordings.errors import LoadError
 from recordings.loader import parse_document, read_bytes, summarize
 from recordings.model import Problem
 
-PER_FILE = [r for r in RULES.values() if r.check is not None]
+PER_FILE = [r for r in RULES.values() if r.scope == "file" and r.check is not None]
+CORPUS = [r for r in RULES.values() if r.scope == "corpus" and r.check_corpus is not None]
 
 
-def check_file(path: str) -> tuple[list[Finding], tuple[str | None, str] | None]:
-    """All per-file findings of one file, and its duplicate key (test_id, request hash)."""
+def selected_rules(select: set[str] | None = None, ignore: set[str] | None = None) -> list[Rule]:
+    """The rules to run: all, or the ``select``ed ones, less the ``ignore``d ones; registry order."""
+    return [r for r in RULES.values() if (select is None or r.id in select) and not (ignore and r.id in ignore)]
+
+
+def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding], tuple[str | None, str] | None]:
+    """The findings of the file ``rules`` (default: every file rule) on one file, and its corpus key
+    (test_id, request hash). ``syntax`` findings come from reading the file, whatever is selected."""
+    rules = PER_FILE if rules is None else [r for r in rules if r.scope == "file"]
     try:
         raw = read_bytes(path)
         doc = parse_document(path, raw)
     except LoadError as exc:
-        return [Finding(path, "syntax", "error", exc.reason)], None
+        return [syntax.unreadable(path, exc.reason)], None
     try:
         recording = summarize(path, doc, len(raw))
         shape_error = None
@@ -30,7 +42,7 @@ def check_file(path: str) -> tuple[list[Finding], tuple[str | None, str] | None]
         recording, shape_error = None, exc.reason
     ctx = FileContext(path, raw, doc, recording)
     findings: list[Finding] = []
-    for rule in PER_FILE:
+    for rule in rules:
         if recording is None and rule.id != "schema":
             continue
         if rule.check is None:
@@ -41,7 +53,7 @@ def check_file(path: str) -> tuple[list[Finding], tuple[str | None, str] | None]
             findings.append(Finding(path, rule.id, "error", "nested too deeply to check"))
         except Exception as exc:  # noqa: BLE001 - one odd file must not stop the corpus
             findings.append(Finding(path, rule.id, "error", f"could not check ({type(exc).__name__}: {exc})"))
-    if shape_error and not any(f.rule == "schema" for f in findings):
+    if shape_error and not any(f.rule == "schema" for f in findings) and any(r.id == "schema" for r in rules):
         findings.append(Finding(path, "schema", "error", shape_error))
     key = None
     if recording is not None:
@@ -71,6 +83,16 @@ class Report:
             c = counts.setdefault(f.rule, [0, 0])
             c[0 if f.severity == "error" else 1] += 1
         return {rule: (c[0], c[1]) for rule, c in sorted(counts.items())}
+
+
+class _FileCheck:
+    """A picklable ``check_file`` bound to a selection of rules (for the worker pool)."""
+
+    def __init__(self, rules: list[Rule] | None) -> None:
+        self.ids = None if rules is None else [r.id for r in rules]
+
+    def __call__(self, path: str) -> tuple[list[Finding], tuple[str | None, str] | None]:
+        return check_file(path, None if self.ids is None else [RULES[i] for i in self.ids])
 
 
 def _encode(result: tuple[list[Finding], tuple[str | None, str] | None]) -> list[Any]:
@@ -104,7 +126,7 @@ def _with_rename_advice(findings: list[Finding],
     renames it to X, or cannot (the target exists, or several files hash to it)."""
     import os
 
-    from recordings.checks.name import LEGACY_NOTE
+    from recordings.rules.name import LEGACY_NOTE
     from recordings.hashing import rename_advice, rename_target
 
     renames = {}
@@ -137,9 +159,14 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
 
     files = list(files)
     config = config or Config()
-    raw_findings: list[Finding] = [Finding(p.path, "syntax", "error", p.reason) for p in problems]
+    # not selected, or ignored by [tool.recordings] everywhere: the rule does not run at all
+    rules = [r for r in selected_rules(select, ignore) if r.id not in config.ignore]
+    ids = [r.id for r in rules]
+    raw_findings: list[Finding] = [syntax.unreadable(p.path, p.reason) for p in problems]
     keys = []
-    results = cached_map(check_file, files, "validate", _encode, _decode, cache)
+    section = "validate" if len(ids) == len(RULES) else "validate:" + ",".join(ids)
+    results = cached_map(_FileCheck(rules if len(ids) != len(RULES) else None), files, section, _encode, _decode,
+                         cache)
     for path, (found, key) in zip(files, progress(results) if progress else results):
         raw_findings.extend(found)
         keys.append((path, key))
@@ -149,8 +176,9 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
         keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and list(k),
                                             lambda _p, v: (v[0], v[1]), cache)))
     raw_findings = _with_rename_advice(raw_findings, keys)
-    if select is None or "duplicate" in select:
-        raw_findings.extend(check_corpus(keys, checked if others else None))
+    for rule in CORPUS:
+        if rule.id in ids and rule.check_corpus is not None:
+            raw_findings.extend(rule.check_corpus(keys, checked if others else None))
     out = []
     for f in raw_findings:
         if select is not None and f.rule not in select:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
+from recordings.rules.types import FileContext, Finding
 from recordings.nodeid import parse_node_id
 
 ID = "test-id"
 SEVERITY = "error"
 SUMMARY = "a well-formed pytest node id or null; the file sits where replay looks for it"
+SCOPE = "file"
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
 

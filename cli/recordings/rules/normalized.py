@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from recordings.checks import FileContext, Finding
-from recordings.checks.name import stem
+from recordings.rules.types import FileContext, Finding
+from recordings.names import stem
 from recordings.normalization import hash_of_name, normalize_document, normalized_id
 
 ID = "normalized"
 SEVERITY = "warning"
 SUMMARY = "response ids are rec-<hash12>, created is 0, Ollama timestamps and durations are zeroed"
+SCOPE = "file"
 
 _WHAT = {
     "id": "ids",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from recordings.checks import Finding
+from recordings.rules.types import Finding
 
 ID = "duplicate"
 SEVERITY = "warning"
 SUMMARY = "two files hold the same request for the same test (models- lists excepted)"
+SCOPE = "corpus"
 
 
 def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]],
@@ -21,7 +22,7 @@ def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]],
     """
     import os
 
-    from recordings.checks.name import LEGACY_MODELS, MODELS, stem
+    from recordings.names import LEGACY_MODELS, MODELS, stem
 
     groups: dict[tuple[str | None, str], list[str]] = {}
     for path, key in keys:

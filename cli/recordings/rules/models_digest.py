@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from recordings.shapes import as_dict
-from recordings.checks import FileContext, Finding
-from recordings.checks.name import MODELS, stem
+from recordings.rules.types import FileContext, Finding
+from recordings.names import MODELS, stem
 from recordings.hashing import models_digest
 from recordings.reassembly.ollama import ollama_model_names
 from recordings.reassembly.openai import model_ids
@@ -14,6 +14,7 @@ from recordings.reassembly.openai import model_ids
 ID = "models-digest"
 SEVERITY = "warning"
 SUMMARY = "the digest in a models-<hash>-<digest> name matches the model ids in the body"
+SCOPE = "file"
 
 
 def body_model_ids(body: object, endpoint: object) -> tuple[str, ...] | None:

@@ -1,0 +1,72 @@
+"""What rules, the registry and the runner share: findings, the per-file context, the rule record.
+
+Kept apart from the registry (``recordings.rules``) so that rule modules import only this, and the
+registry imports the rules: no cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Literal
+
+from recordings.model import Recording
+
+Scope = Literal["file", "corpus"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    rule: str
+    severity: str
+    message: str
+    json_path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "rule": self.rule, "severity": self.severity, "message": self.message,
+                "path": self.json_path}
+
+
+@dataclass
+class FileContext:
+    """What a file rule may look at for one file. Expensive answers are computed once."""
+
+    path: str
+    raw: bytes
+    doc: dict[str, Any]
+    recording: Recording | None  # None when the shape is too wrong for the model
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def finding(self, rule: tuple[str, str], message: str, json_path: str | None = None) -> Finding:
+        """A finding of ``rule`` (its id and default severity) for this file."""
+        return Finding(self.path, rule[0], rule[1], message, json_path)
+
+
+# (path, (test_id, request hash) or None): what a corpus rule sees of each file
+CorpusKeys = Iterable[tuple[str, "tuple[str | None, str] | None"]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its id, default severity, one-line summary, and what it runs on.
+
+    ``scope`` is ``file`` (``check(ctx)`` per file) or ``corpus`` (``check_corpus(keys, report)`` once,
+    over every file's key, reporting only the files in ``report`` when given).
+    """
+
+    id: str
+    severity: str
+    summary: str
+    scope: Scope
+    check: Callable[[FileContext], Iterator[Finding]] | None = None
+    check_corpus: Callable[..., Iterator[Finding]] | None = None
+
+    @classmethod
+    def from_module(cls, module: Any) -> "Rule":
+        return cls(module.ID, module.SEVERITY, module.SUMMARY, getattr(module, "SCOPE", "file"),
+                   getattr(module, "check", None), getattr(module, "check_corpus", None))
