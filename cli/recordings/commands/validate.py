@@ -71,8 +71,9 @@ def validate_command(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),
-    config_file: Optional[str] = typer.Option(None, "--config", help="pyproject.toml to read [tool.recordings] from "
-                                                                      "(default: the project root's, found from the first PATH)."),
+    config_file: Optional[str] = typer.Option(None, "--config",
+                                              help="pyproject.toml to read [tool.recordings] from (default: the "
+                                                   "project root's, found from the first PATH)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     summary: bool = typer.Option(False, "--summary", help="Only the totals per rule, no finding lines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
