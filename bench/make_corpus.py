@@ -19,7 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cli"))
 
-from recordings.hashing import request_hash  # noqa: E402
+from recordings.formats.llamastack.hashing import request_hash  # noqa: E402
 from recordings.model import Kind  # noqa: E402
 
 WORDS = ("the model answer stream token delta chunk replay record corpus test hash provider "

@@ -15,7 +15,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "cli"))
 
-from recordings.hashing import models_digest, request_hash  # noqa: E402
+from recordings.formats.llamastack.hashing import models_digest, request_hash  # noqa: E402
 from recordings.model import Kind  # noqa: E402
 
 INTEGRATION = os.path.join(HERE, "tests", "integration")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from recordings.hashing import request_hash
+from recordings.formats.llamastack.hashing import request_hash
 from recordings.jsonbytes import TEMP_PREFIX, canonical_bytes
 from recordings.model import Kind
 from tests.conftest import sample_file

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recordings.jsonbytes import TEMP_PREFIX, canonical_bytes
-from recordings.normalization import normalize_document
+from recordings.formats.llamastack.normalization import normalize_document
 from tests.conftest import SAMPLE, needs_shared, sample_file
 
 KINDS = {  # sample prefix -> a body kind

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from recordings.loader import request_kind
+from recordings.formats.llamastack.document import request_kind
 from recordings.model import Kind
 from recordings.shapes import as_dict
 

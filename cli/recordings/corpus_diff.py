@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.errors import LoadError
-from recordings.loader import parse_document, suite_of, summarize
+from recordings.formats.llamastack.document import summarize
+from recordings.formats.llamastack.layout import suite_of
+from recordings.loader import parse_document
 from recordings.model import Answer
 from recordings.sources import Entry, Source
 from recordings.shapes import as_dict

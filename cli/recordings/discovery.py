@@ -1,12 +1,8 @@
 """Finding recording files under the paths a user names.
 
-Layouts found (see the format reference):
-
-* per-suite ``<suite>/recordings/*.json`` (suites may be nested);
-* ``models-<hash>-<digest>.json`` and legacy 12-hex names in those folders;
-* the legacy ``recordings/responses/*.json`` folder (its ``index.sqlite`` is
-  noticed, not required), and older nested folders such as ``recordings/vision/responses``:
-  every ``.json`` anywhere below a ``recordings`` folder.
+Which folders and files are recordings is each format's to say (:mod:`recordings.formats`;
+Llama Stack's layouts: :mod:`recordings.formats.llamastack.layout`). A legacy ``index.sqlite``
+is noticed, not required.
 
 A path that names a file is taken as a recording whatever its name. A folder
 is searched recursively; ``.git``, ``.venv``, ``node_modules`` and similar
@@ -20,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from recordings.formats import claims, owns_folder, starts_corpus
 from recordings.jsonbytes import TEMP_PREFIX
 from recordings.model import Problem
 
@@ -40,16 +37,9 @@ class Found:
     stale_temps: list[str] = field(default_factory=list)  # temp files left by a killed rewrite
 
 
-def is_recordings_folder(dirpath: str) -> bool:
-    """True for ``…/recordings`` and any folder inside one (the legacy ``recordings/responses`` and
-    older nested layouts such as ``recordings/vision/responses``)."""
-    parts = dirpath.replace(os.sep, "/").rstrip("/").split("/")
-    return "recordings" in parts
-
-
 def _walk(root: str, found: Found) -> None:
     seen: set[tuple[int, int]] = set()
-    stack = [(root, is_recordings_folder(os.path.abspath(root)))]
+    stack = [(root, owns_folder(os.path.abspath(root)))]
     while stack:
         current, below_recordings = stack.pop()
         try:
@@ -61,7 +51,7 @@ def _walk(root: str, found: Found) -> None:
         if key in seen:
             continue  # a symlink loop or a second link to a folder already searched
         seen.add(key)
-        in_recordings = below_recordings or os.path.basename(current.rstrip(os.sep)) == "recordings"
+        in_recordings = below_recordings or starts_corpus(os.path.basename(current.rstrip(os.sep)))
         try:
             with os.scandir(current) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -93,7 +83,7 @@ def _walk(root: str, found: Found) -> None:
                 continue
             if name.startswith(TEMP_PREFIX):
                 found.stale_temps.append(entry.path)
-            elif name.endswith(".json"):
+            elif claims(name):
                 # broken links and link loops are kept: the loader names the reason
                 found.files.append(entry.path)
             elif name == "index.sqlite":

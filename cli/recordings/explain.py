@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.discovery import discover
-from recordings.hashing import request_hash
-from recordings.loader import request_kind, scan
+from recordings.formats.llamastack.hashing import request_hash
+from recordings.formats.llamastack.document import request_kind
+from recordings.loader import scan
 from recordings.model import Kind, Problem, Recording
 from recordings.nodeid import try_parse_node_id
 
@@ -204,7 +205,7 @@ def infer_url(recs: list[Recording], test_id: str, endpoint: str | None) -> tupl
 
 def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int = 5,
                     recording_dir: str | None = None) -> Explanation:
-    from recordings.hashing import hash_inputs
+    from recordings.formats.llamastack.hashing import hash_inputs
     from recordings.loader import load
 
     kind = request_kind(request)

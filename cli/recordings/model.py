@@ -167,6 +167,19 @@ def recording_from_state(path: str, state: list[Any]) -> Recording:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordingFile:
+    """A file of a corpus: its path, size and format, and the recordings (exchanges) it holds.
+
+    A Llama Stack file holds one recording; a VCR.py cassette holds one per interaction.
+    """
+
+    path: str
+    size: int
+    format: str
+    recordings: tuple[Recording, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Problem:
     """A file that could not be read as a recording, with a one-line reason."""
 

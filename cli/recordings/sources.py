@@ -11,7 +11,8 @@ import os
 import subprocess
 from dataclasses import dataclass
 
-from recordings.discovery import discover, is_recordings_folder
+from recordings.discovery import discover
+from recordings.formats import claims, owns_folder
 from recordings.errors import RecordingsError
 from recordings.model import Problem
 
@@ -120,10 +121,10 @@ class GitSource(Source):
                 continue
             meta, _, path = record.partition("\t")
             mode, otype, oid = meta.split()
-            if otype != "blob" or not path.endswith(".json"):
+            if otype != "blob" or not claims(os.path.basename(path)):
                 continue
             folder = os.path.dirname(path)
-            if not is_recordings_folder(folder or "."):
+            if not owns_folder(folder or "."):
                 continue
             if os.path.basename(path).startswith(".recordings-tmp-"):
                 continue

@@ -65,10 +65,10 @@ def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
 def file_stats(path: str) -> FileStats | Problem:
     """Per-file work for stats (runs in worker processes)."""
     from recordings.errors import LoadError
-    from recordings.hashing import request_hash
+    from recordings.formats.llamastack.hashing import request_hash
     from recordings.loader import load
     from recordings.model import Kind
-    from recordings.normalization import hash_of_name, normalize_document
+    from recordings.formats.llamastack.normalization import hash_of_name, normalize_document
 
     try:
         loaded = load(path)
@@ -140,7 +140,7 @@ class CorpusStats:
         if s.name_matches_hash is False:
             self.hash_mismatch.append(r.path)
             if s.request_hash:
-                from recordings.hashing import rename_target
+                from recordings.formats.llamastack.hashing import rename_target
 
                 self.rename_targets[r.path] = rename_target(r.path, s.request_hash)
         if not s.normalized:
@@ -154,7 +154,7 @@ class CorpusStats:
 
     def renamable(self) -> int:
         """How many hash mismatches ``normalize --rehash`` can really rename (target free, claimed once)."""
-        from recordings.hashing import rename_advice
+        from recordings.formats.llamastack.hashing import rename_advice
 
         advice = rename_advice(self.rename_targets)
         return sum(1 for a in advice.values() if " renames it to " in a)
@@ -236,7 +236,7 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
 
 def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
     """Bytes per suite of the recordings at git revision ``rev`` (sizes from ``git ls-tree -l``)."""
-    from recordings.loader import suite_of
+    from recordings.formats.llamastack.layout import suite_of
     from recordings.sources import GitSource, git
 
     src = GitSource(root, rev)
@@ -244,7 +244,7 @@ def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
     spec = [] if prefix == "." else [prefix]
     out = git(src.top, "ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", *spec)
     sizes: dict[str, int] = defaultdict(int)
-    from recordings.discovery import is_recordings_folder
+    from recordings.formats import owns_folder as is_recordings_folder
 
     for record in out.split("\0"):
         if not record:

@@ -50,7 +50,7 @@ def normalize_command(
     from recordings.cache import cached_map, stat_or_none
     from recordings.jsonbytes import remove_stale_temps
     from recordings.output.terminal import visible
-    from recordings.normalization import FilePlan, apply_plan, plan_file, writable
+    from recordings.formats.llamastack.normalization import FilePlan, apply_plan, plan_file, writable
     from recordings.output.jsonout import write_json
 
     dry = check or diff
@@ -163,7 +163,7 @@ def _encode_plan(plan):
 
 
 def _decode_plan(path: str, value):
-    from recordings.normalization import FilePlan
+    from recordings.formats.llamastack.normalization import FilePlan
 
     return FilePlan(path, value[0], dict(value[1]))
 
@@ -175,7 +175,7 @@ class _PlanCheck:
         self.extended, self.rehash = extended, rehash
 
     def __call__(self, path: str):
-        from recordings.normalization import plan_file
+        from recordings.formats.llamastack.normalization import plan_file
 
         return plan_file(path, self.extended, self.rehash, False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from recordings.loader import exception_of
+from recordings.formats.llamastack.document import exception_of
 from recordings.model import Answer, ExceptionInfo
 from recordings.reassembly import anthropic, gemini, openai
 from recordings.reassembly.accumulate import Accumulator, Delta

@@ -2,20 +2,32 @@
 
 One module per rule, named after its id (``test-id`` → ``test_id.py``), each with ``ID``,
 ``SEVERITY``, ``SUMMARY``, ``SCOPE`` and ``check(ctx)`` (file rules) or ``check_corpus`` (corpus
-rules). :mod:`recordings.rules.runner` runs them; :mod:`recordings.rules.types` holds what they share.
+rules). Rules every format shares live here (``syntax``, ``secrets``, ``duplicate``); a format's own
+rules live in its folder and are listed by the format (:attr:`recordings.formats.Format.rule_modules`).
+:mod:`recordings.rules.runner` runs them; :mod:`recordings.rules.types` holds what they share.
 """
 
 from __future__ import annotations
 
-from recordings.rules import bytes as bytes_rule
-from recordings.rules import duplicate, models_digest, name, normalized, schema, secrets, stream, syntax, test_id
-from recordings.rules import hash as hash_rule
+import importlib
+
 from recordings.rules.types import FileContext, Finding, Rule
 
 __all__ = ["RULES", "FileContext", "Finding", "Rule"]
 
-RULES: dict[str, Rule] = {
-    module.ID: Rule.from_module(module)
-    for module in (syntax, schema, test_id, name, hash_rule, models_digest, normalized, bytes_rule, stream, secrets,
-                   duplicate)
-}
+GENERIC_FIRST = ("recordings.rules.syntax",)
+GENERIC_LAST = ("recordings.rules.secrets", "recordings.rules.duplicate")
+
+
+def _registry() -> dict[str, Rule]:
+    from recordings.formats import FORMATS
+
+    names = [*GENERIC_FIRST, *(m for fmt in FORMATS for m in fmt.rule_modules), *GENERIC_LAST]
+    rules: dict[str, Rule] = {}
+    for name in names:
+        rule = Rule.from_module(importlib.import_module(name))
+        rules.setdefault(rule.id, rule)
+    return rules
+
+
+RULES: dict[str, Rule] = _registry()

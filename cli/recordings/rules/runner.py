@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from recordings.rules import RULES, syntax
-from recordings.rules.hash import computed_hash
 from recordings.rules.types import FileContext, Finding, Rule
 from recordings.config import Config
 from recordings.errors import LoadError
-from recordings.loader import parse_document, read_bytes, summarize
+from recordings.formats import format_for_file
+from recordings.loader import parse_document, read_bytes
 from recordings.model import Problem
 
 PER_FILE = [r for r in RULES.values() if r.scope == "file" and r.check is not None]
@@ -35,17 +35,16 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
         doc = parse_document(path, raw)
     except LoadError as exc:
         return [syntax.unreadable(path, exc.reason)], None
+    fmt = format_for_file(path, raw)
     try:
-        recording = summarize(path, doc, len(raw))
+        recording = fmt.summarize(path, doc, len(raw))
         shape_error = None
     except LoadError as exc:
         recording, shape_error = None, exc.reason
     ctx = FileContext(path, raw, doc, recording)
     findings: list[Finding] = []
     for rule in rules:
-        if recording is None and rule.id != "schema":
-            continue
-        if rule.check is None:
+        if (recording is None and not rule.on_unshaped) or rule.check is None:
             continue
         try:
             findings.extend(rule.check(ctx))
@@ -53,14 +52,10 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
             findings.append(Finding(path, rule.id, "error", "nested too deeply to check"))
         except Exception as exc:  # noqa: BLE001 - one odd file must not stop the corpus
             findings.append(Finding(path, rule.id, "error", f"could not check ({type(exc).__name__}: {exc})"))
-    if shape_error and not any(f.rule == "schema" for f in findings) and any(r.id == "schema" for r in rules):
-        findings.append(Finding(path, "schema", "error", shape_error))
-    key = None
-    if recording is not None:
-        h = computed_hash(ctx)
-        if h is not None:
-            key = (recording.test_id, h)
-    return findings, key
+    shape = fmt.shape_rule
+    if shape_error and shape and not any(f.rule == shape for f in findings) and any(r.id == shape for r in rules):
+        findings.append(Finding(path, shape, RULES[shape].severity, shape_error))
+    return findings, fmt.corpus_key(ctx)
 
 
 @dataclass
@@ -107,7 +102,7 @@ def _decode(path: str, value: list[Any]) -> tuple[list[Finding], tuple[str | Non
 
 def corpus_key(path: str) -> tuple[str | None, str] | None:
     """(test_id, request hash) of a file of the corpus that is not being reported on, or None."""
-    from recordings.hashing import request_hash
+    from recordings.formats.llamastack.hashing import request_hash
     from recordings.loader import load_one, Loaded
     from recordings.model import Kind
 
@@ -126,8 +121,8 @@ def _with_rename_advice(findings: list[Finding],
     renames it to X, or cannot (the target exists, or several files hash to it)."""
     import os
 
-    from recordings.rules.name import LEGACY_NOTE
-    from recordings.hashing import rename_advice, rename_target
+    from recordings.formats.llamastack.rules.name import LEGACY_NOTE
+    from recordings.formats.llamastack.hashing import rename_advice, rename_target
 
     renames = {}
     for path, key in keys:

@@ -65,8 +65,11 @@ class Rule:
     scope: Scope
     check: Callable[[FileContext], Iterator[Finding]] | None = None
     check_corpus: Callable[..., Iterator[Finding]] | None = None
+    on_unshaped: bool = False  # also runs on a file whose shape the format could not read into a recording
+    module: str = ""  # where the rule lives (its file is named after its id)
 
     @classmethod
     def from_module(cls, module: Any) -> "Rule":
         return cls(module.ID, module.SEVERITY, module.SUMMARY, getattr(module, "SCOPE", "file"),
-                   getattr(module, "check", None), getattr(module, "check_corpus", None))
+                   getattr(module, "check", None), getattr(module, "check_corpus", None),
+                   getattr(module, "ON_UNSHAPED", False), module.__name__)

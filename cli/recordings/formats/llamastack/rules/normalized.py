@@ -6,7 +6,7 @@ from typing import Iterator
 
 from recordings.rules.types import FileContext, Finding
 from recordings.names import stem
-from recordings.normalization import hash_of_name, normalize_document, normalized_id
+from recordings.formats.llamastack.normalization import hash_of_name, normalize_document, normalized_id
 
 ID = "normalized"
 SEVERITY = "warning"

@@ -242,7 +242,7 @@ def _normalized(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: 
     """(changed fields, new bytes, new path or None) for one parsed document (changed in place)."""
     import os
 
-    from recordings.hashing import expected_name
+    from recordings.formats.llamastack.hashing import expected_name
     from recordings.jsonbytes import canonical_bytes
 
     stem = rec.id

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from recordings.rules.types import FileContext, Finding
-from recordings.loader import request_kind
+from recordings.formats.llamastack.document import request_kind
 from recordings.model import Kind
 
 ID = "schema"
 SEVERITY = "error"
 SUMMARY = "required keys and types for each request kind; response shape matches is_streaming"
 SCOPE = "file"
+ON_UNSHAPED = True  # it says what is wrong with a shape the model cannot hold
 
 REQUIRED: dict[Kind, dict[str, type | tuple[type, ...]]] = {
     Kind.INFERENCE: {"method": str, "url": str, "body": dict, "endpoint": str},

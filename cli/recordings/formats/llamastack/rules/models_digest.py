@@ -7,7 +7,7 @@ from typing import Iterator
 from recordings.shapes import as_dict
 from recordings.rules.types import FileContext, Finding
 from recordings.names import MODELS, stem
-from recordings.hashing import models_digest
+from recordings.formats.llamastack.hashing import models_digest
 from recordings.reassembly.ollama import ollama_model_names
 from recordings.reassembly.openai import model_ids
 

@@ -6,9 +6,9 @@ from typing import Iterator
 
 from recordings.rules.types import FileContext, Finding
 from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
-from recordings.hashing import request_hash
+from recordings.formats.llamastack.hashing import request_hash
 from recordings.model import Kind
-from recordings.normalization import hash_of_name
+from recordings.formats.llamastack.normalization import hash_of_name
 
 ID = "hash"
 SEVERITY = "warning"

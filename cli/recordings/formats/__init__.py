@@ -1,0 +1,100 @@
+"""Recording formats: what a recorder writes, and how to read it.
+
+A :class:`Format` says which folders and files are its own, reads a file into the model (one
+:class:`~recordings.model.RecordingFile` holding one or more recordings), says which test a
+recording belongs to, and offers optional abilities: request-hash rules, normalization, and the
+validation rules that only make sense for it. Commands and generic rules ask the format.
+
+Adding a format is one folder under ``formats/`` and one line in :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recordings.model import NodeId, Recording, RecordingFile
+
+
+class Format:
+    """The interface every format implements (the defaults suit a format without the ability)."""
+
+    name: str = ""
+    #: modules of validation rules that belong to this format (``ID``, ``SEVERITY``, ``SUMMARY``,
+    #: ``SCOPE``, ``check``), imported by the rule registry
+    rule_modules: tuple[str, ...] = ()
+    #: the module with this format's request-hash rules (``request_hash``, ``expected_name``), if any
+    hashing: Any = None
+    #: the module with this format's normalization (``normalize_document``, ``plan_file``), if any
+    normalization: Any = None
+    #: the rule that reports a file whose shape the format cannot read into a recording
+    shape_rule: str | None = None
+
+    def starts_corpus(self, folder_name: str) -> bool:
+        """Whether the files below a folder of this name are this format's (discovery)."""
+        return False
+
+    def owns_folder(self, dirpath: str) -> bool:
+        """Whether a folder (a path, with or without its parents) holds this format's files."""
+        return False
+
+    def claims(self, filename: str) -> bool:
+        """Whether a file of this name, inside one of this format's folders, is a recording file."""
+        return False
+
+    def detect(self, raw: bytes) -> bool:
+        """Whether some bytes (a file named explicitly, of any name) look like this format."""
+        return False
+
+    def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
+        """The cheap fields of a parsed file's recording; LoadError with a one-line reason."""
+        raise NotImplementedError
+
+    def load_file(self, path: str) -> RecordingFile:
+        """A file with the recordings it holds (LoadError with a one-line reason)."""
+        raise NotImplementedError
+
+    def test_of(self, recording: Recording) -> NodeId | None:
+        """The pytest test a recording belongs to (None: shared, or not a node id)."""
+        return recording.test
+
+    def suite_of(self, path: str) -> str:
+        """The suite (the group a corpus is organized in) a recording file belongs to."""
+        raise NotImplementedError
+
+    def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
+        """What corpus rules compare files by: (test id, request identity), or None."""
+        return None
+
+
+def _formats() -> tuple[Format, ...]:
+    from recordings.formats.llamastack import LLAMA_STACK
+
+    return (LLAMA_STACK,)  # one line per format
+
+
+FORMATS: tuple[Format, ...] = _formats()
+
+
+def format_for_file(path: str, raw: bytes | None = None) -> Format:
+    """The format that reads ``path``: the one whose folder holds it, else the one its bytes look like,
+    else the first (which then names what is wrong with the file)."""
+    for fmt in FORMATS:
+        if fmt.owns_folder(path.rsplit("/", 1)[0] if "/" in path else "."):
+            return fmt
+    if raw is not None:
+        for fmt in FORMATS:
+            if fmt.detect(raw):
+                return fmt
+    return FORMATS[0]
+
+
+def starts_corpus(folder_name: str) -> bool:
+    return any(fmt.starts_corpus(folder_name) for fmt in FORMATS)
+
+
+def owns_folder(dirpath: str) -> bool:
+    return any(fmt.owns_folder(dirpath) for fmt in FORMATS)
+
+
+def claims(filename: str) -> bool:
+    return any(fmt.claims(filename) for fmt in FORMATS)

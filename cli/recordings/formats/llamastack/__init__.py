@@ -1,0 +1,61 @@
+"""Llama Stack's recorder: one JSON file per request, named by the hash of the request.
+
+See ``../shared/docs/recording-format.md``: layouts (:mod:`.layout`), the document and its
+request kinds (:mod:`.document`), the request-hash rules (:mod:`.hashing`), normalization
+(:mod:`.normalization`) and the rules only this format has (:mod:`.rules`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from recordings.formats import Format
+from recordings.formats.llamastack import hashing, layout, normalization
+from recordings.model import Recording, RecordingFile
+
+
+class LlamaStackFormat(Format):
+    name = "llama-stack"
+    rule_modules = tuple(f"recordings.formats.llamastack.rules.{m}" for m in
+                         ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream"))
+    hashing = hashing
+    normalization = normalization
+    shape_rule = "schema"
+
+    def starts_corpus(self, folder_name: str) -> bool:
+        return folder_name == layout.FOLDER
+
+    def owns_folder(self, dirpath: str) -> bool:
+        return layout.is_recordings_folder(dirpath)
+
+    def claims(self, filename: str) -> bool:
+        return filename.endswith(".json")
+
+    def detect(self, raw: bytes) -> bool:
+        head = raw[:4096]
+        return head.lstrip().startswith(b"{") and b'"request"' in raw and b'"response"' in raw
+
+    def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
+        from recordings.formats.llamastack.document import summarize
+
+        return summarize(path, doc, size)
+
+    def load_file(self, path: str) -> RecordingFile:
+        from recordings.loader import load
+
+        loaded = load(path)
+        return RecordingFile(path, loaded.recording.size, self.name, (loaded.recording,))
+
+    def suite_of(self, path: str) -> str:
+        return layout.suite_of(path)
+
+    def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
+        from recordings.formats.llamastack.rules.hash import computed_hash
+
+        if ctx.recording is None:
+            return None
+        h = computed_hash(ctx)
+        return None if h is None else (ctx.recording.test_id, h)
+
+
+LLAMA_STACK = LlamaStackFormat()

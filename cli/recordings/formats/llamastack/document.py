@@ -1,0 +1,150 @@
+"""A Llama Stack recording document (one JSON object) read into the model's :class:`Recording`.
+
+:func:`summarize` takes the cheap fields (kind, endpoint, provider, model, test, stream shape)
+with a one-line :class:`~recordings.errors.LoadError` when the shape is wrong.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from recordings.errors import LoadError
+from recordings.formats.llamastack.layout import suite_of
+from recordings.loader import _type_name
+from recordings.model import ExceptionInfo, Kind, Recording
+from recordings.names import stem
+from recordings.nodeid import try_parse_node_id
+from recordings.providers import provider_for_url
+
+
+def request_kind(request: dict[str, Any]) -> Kind | None:
+    if "tool_name" in request:
+        return Kind.TOOL
+    if "file_id" in request or request.get("api") == "file_processors":
+        return Kind.FILE_PROCESSOR
+    if "payload" in request:
+        return Kind.HTTP
+    if "body" in request or "endpoint" in request:
+        return Kind.INFERENCE
+    return None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _status(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def exception_of(response: dict[str, Any]) -> ExceptionInfo | None:
+    if not response.get("is_exception"):
+        return None
+    data = response.get("exception_data")
+    data = data if isinstance(data, dict) else {}
+    message = _str(data.get("message")) or _str(response.get("exception_message"))
+    return ExceptionInfo(
+        type=_str(data.get("type")),
+        status=_status(data.get("status_code")),
+        message=message,
+        category=_str(data.get("category")),
+        provider=_str(data.get("provider")),
+    )
+
+
+def count_chunks(body: Any, streaming: bool) -> int:
+    if not streaming or not isinstance(body, list):
+        return 0
+    if body and isinstance(body[0], str):  # server-sent-event lines: count data lines
+        return sum(1 for line in body if isinstance(line, str) and line.startswith("data:"))
+    return len(body)
+
+
+def response_type_of(body: Any) -> str | None:
+    if isinstance(body, list):
+        if not body:
+            return "list"
+        first = body[0]
+        if isinstance(first, str):
+            return "sse"
+        if isinstance(first, dict):
+            return first.get("__type__") if isinstance(first.get("__type__"), str) else "dict"
+        return "list"
+    if isinstance(body, dict):
+        t = body.get("__type__")
+        return t if isinstance(t, str) else "dict"
+    return None
+
+
+def summarize(path: str, doc: dict[str, Any], size: int) -> Recording:
+    """The cheap fields of one recording; LoadError when its shape is wrong."""
+    request = doc.get("request")
+    if "request" not in doc:
+        raise LoadError(path, "not a recording: no 'request' key")
+    if not isinstance(request, dict):
+        raise LoadError(path, f"not a recording: 'request' is {_type_name(request)}, not an object")
+    response = doc.get("response")
+    if "response" not in doc:
+        raise LoadError(path, "not a recording: no 'response' key")
+    if not isinstance(response, dict):
+        raise LoadError(path, f"not a recording: 'response' is {_type_name(response)}, not an object")
+    kind = request_kind(request)
+    if kind is None:
+        raise LoadError(path, "not a recording: request has no known kind (no body, payload, tool_name or file_id)")
+
+    test_id = doc.get("test_id")
+    if not isinstance(test_id, str) or not test_id:
+        alt = request.get("test_id") if kind is not Kind.INFERENCE else None
+        test_id = alt if isinstance(alt, str) and alt else None
+
+    url = _str(request.get("url"))
+    method = _str(request.get("method"))
+    endpoint: str | None
+    model: str | None = None
+    if kind is Kind.INFERENCE:
+        endpoint = _str(request.get("endpoint"))
+        if endpoint is None and url:
+            try:
+                endpoint = urlsplit(url).path or None
+            except ValueError:
+                endpoint = None
+        body = request.get("body")
+        model = _str(request.get("model")) or (_str(body.get("model")) if isinstance(body, dict) else None)
+        provider = provider_for_url(url, request.get("provider_metadata"))
+    elif kind is Kind.HTTP:
+        try:
+            endpoint = urlsplit(url).path or None if url else None
+        except ValueError:
+            endpoint = None
+        payload = request.get("payload")
+        model = _str(payload.get("model")) if isinstance(payload, dict) else None
+        provider = provider_for_url(url)
+    elif kind is Kind.TOOL:
+        endpoint = _str(request.get("tool_name"))
+        provider = _str(request.get("provider"))
+    else:
+        endpoint = _str(request.get("api")) or "file_processors"
+        provider = _str(request.get("provider"))
+
+    body = response.get("body")
+    streaming = response.get("is_streaming") is True
+    return Recording(
+        id=stem(path),
+        path=path,
+        suite=suite_of(path),
+        test_id=test_id,
+        test=try_parse_node_id(test_id),
+        kind=kind,
+        method=method,
+        endpoint=endpoint,
+        url=url,
+        provider=provider,
+        model=model,
+        streaming=streaming,
+        chunks=count_chunks(body, streaming),
+        exception=exception_of(response),
+        status=_status(response.get("status")),
+        size=size,
+        response_type=response_type_of(body),
+    )
