@@ -410,3 +410,85 @@ def read_matrix(path: str) -> list[list[str]]:
         if args and args not in sets:
             sets.append(args)
     return sets
+
+
+class SourceError(Exception):
+    """The source of truth cannot be used: one line for the user, and the exit code (1 or 2)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """Which source of truth to use (what ``prune``'s options say; ``ls --orphans`` and ``stats`` use
+    the default, static one)."""
+
+    collect: bool = False
+    collect_args: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()  # pytest arguments after --
+    manifest: str | None = None
+    matrix: str | None = None
+    complete: bool = False
+    python: str | None = None
+
+
+def build_index(root: str, options: SourceOptions = SourceOptions(), cache: Any = None) -> tuple[Any, str]:
+    """(index, a description of it) for ``root``; the one index builder ``prune``, ``ls --orphans`` and
+    ``stats`` share. Raises :class:`SourceError` when the source is unusable (no tests, a failed
+    collection, an unreadable manifest)."""
+    static = StaticIndex(root, cache)
+    complete, collect = options.complete, options.collect or bool(options.collect_args)
+    if options.manifest:
+        manifest = options.manifest
+        try:
+            ids = read_manifest(manifest)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourceError(f"cannot read manifest {manifest}: {getattr(exc, 'strerror', None) or exc}", 2) from None
+        if not ids:
+            raise SourceError(f"refusing to prune: manifest {manifest} lists no tests")
+        return (NodeIdIndex(ids, "manifest", static, complete),
+                f"manifest {manifest} ({len(ids)} node ids{', complete' if complete else ''})")
+    sets: list[list[str]] = []
+    if options.matrix:
+        try:
+            sets = read_matrix(options.matrix)
+        except (OSError, ValueError) as exc:
+            raise SourceError(f"cannot read matrix {options.matrix}: {getattr(exc, 'strerror', None) or exc}",
+                              2) from None
+        if not sets:
+            raise SourceError(f"refusing to prune: matrix {options.matrix} has no suite/setup entries")
+        tests_dir = os.path.relpath(os.path.dirname(os.path.abspath(options.matrix)), root)
+        sets = [[tests_dir, *s] for s in sets]
+        complete = collect = True  # the whole CI matrix covers every configuration
+    elif collect:
+        sets = [a.split() for a in options.collect_args] or [[]]
+    if collect:
+        python = options.python
+        if python is None:
+            from recordings.config import ConfigError, load_config
+            from recordings.rules import RULES
+
+            try:
+                python = load_config(set(RULES), root).python
+            except ConfigError as exc:
+                raise SourceError(str(exc), 2) from None
+        interpreter = project_python(root, python)
+        ids_all: list[str] = []  # node ids over every configuration
+        skipped: dict[str, str] = {}
+        for args in sets:
+            try:
+                got = collect_node_ids(root, args + list(options.extra), interpreter)
+            except CollectError as exc:
+                raise SourceError(f"refusing to prune: {exc}") from None
+            ids_all += got.ids
+            for f, why in got.skipped.items():
+                skipped.setdefault(f, why)
+        what = f"{len(sets)} configuration{'s' if len(sets) != 1 else ''}"
+        return (NodeIdIndex(ids_all, "collect", static, complete, skipped),
+                f"pytest collection in {root} with {interpreter} ({what}, {len(set(ids_all))} node ids"
+                f"{', complete' if complete else ''})")
+    if static.count_test_files() == 0:
+        raise SourceError(f"refusing to prune: no test files under {root} (wrong --root?)")
+    return static, f"test files under {root}"

@@ -46,6 +46,22 @@ class PrunePlan:
     def fraction(self) -> float:
         return len(self.orphans) / self.total if self.total else 0.0
 
+    def wrong_root(self, root: str) -> str | None:
+        """Why the plan must not run when none of the test files the recordings name exists (a wrong
+        root makes every recording look orphaned), or None."""
+        if not self.test_files or self.missing_files != self.test_files:
+            return None
+        test_file, example = self.missing_example or ("?", "?")
+        return (f"refusing to prune: none of the {self.test_files} test files the recordings name exists under "
+                f"{root} (wrong --root?), e.g. {test_file} named by {example}")
+
+    def too_large(self, max_fraction: float, force: bool) -> str | None:
+        """Why the plan must not run when it would remove more than ``max_fraction`` of the corpus."""
+        if self.fraction <= max_fraction or force:
+            return None
+        return (f"refusing to prune {self.fraction:.0%} of the corpus (more than --max-fraction {max_fraction:g}); "
+                "check the source of truth, or pass --force")
+
     def by_test(self) -> dict[str, list[Orphan]]:
         groups: dict[str, list[Orphan]] = {}
         for o in self.orphans:

@@ -211,8 +211,8 @@ def _decode(path: str, value: list[Any]) -> FileStats:
 def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None,
            cache: Any = None, progress: Any = None) -> CorpusStats:
     from recordings.cache import cached_map
+    from recordings.live_tests import SourceError, build_index
     from recordings.prune import plan
-    from recordings.live_tests import StaticIndex
 
     result = CorpusStats()
     result.unreadable.extend(problems)
@@ -225,8 +225,11 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
             result.add(item)
             records.append(item.recording)
     if root is not None:
-        index = StaticIndex(root, cache)
-        if index.count_test_files():
+        try:
+            index, _source = build_index(root, cache=cache)
+        except SourceError:
+            index = None  # no test files: orphans cannot be told
+        if index is not None:
             result.orphaned = [o.recording.path for o in plan(records, index).orphans]
         if cache is not None:
             cache.save()

@@ -75,13 +75,14 @@ def ls_command(
         if keep(item):
             records.append(item)
     if orphans:
+        from recordings.live_tests import SourceError, build_index
         from recordings.project import find_root
         from recordings.prune import plan
-        from recordings.live_tests import StaticIndex
 
-        index = StaticIndex(root or find_root((paths or ["."])[0]), cache)
-        if index.count_test_files() == 0:
-            sys.stderr.write(f"recordings: no test files under {index.root} (wrong --root?)\n")
+        try:
+            index, _source = build_index(root or find_root((paths or ["."])[0]), cache=cache)
+        except SourceError as exc:
+            sys.stderr.write(f"recordings: {str(exc).removeprefix('refusing to prune: ')}\n")
             raise typer.Exit(EXIT_FINDINGS)
         result = plan(records, index)
         cache.save()

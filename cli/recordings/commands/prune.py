@@ -14,73 +14,6 @@ from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, N
                                         note, open_cache, report_problems)
 
 
-def build_index(root: str, collect: bool, collect_args: list[str], extra: list[str], manifest: Optional[str],
-                cache=None, *, complete: bool = False, matrix: Optional[str] = None, python: Optional[str] = None):
-    """The source of truth named by the options; exits 1 with a clear message when it is unusable."""
-    import os
-
-    from recordings.live_tests import (CollectError, NodeIdIndex, StaticIndex, collect_node_ids, project_python,
-                                        read_manifest, read_matrix)
-
-    static = StaticIndex(root, cache)
-    if manifest:
-        try:
-            ids = read_manifest(manifest)
-        except (OSError, UnicodeDecodeError) as exc:
-            sys.stderr.write(f"recordings: cannot read manifest {manifest}: {getattr(exc, 'strerror', None) or exc}\n")
-            raise typer.Exit(EXIT_USAGE)
-        if not ids:
-            sys.stderr.write(f"recordings: refusing to prune: manifest {manifest} lists no tests\n")
-            raise typer.Exit(EXIT_FINDINGS)
-        return (NodeIdIndex(ids, "manifest", static, complete),
-                f"manifest {manifest} ({len(ids)} node ids{', complete' if complete else ''})")
-    if matrix:
-        try:
-            sets = read_matrix(matrix)
-        except (OSError, ValueError) as exc:
-            sys.stderr.write(f"recordings: cannot read matrix {matrix}: {getattr(exc, 'strerror', None) or exc}\n")
-            raise typer.Exit(EXIT_USAGE)
-        if not sets:
-            sys.stderr.write(f"recordings: refusing to prune: matrix {matrix} has no suite/setup entries\n")
-            raise typer.Exit(EXIT_FINDINGS)
-        tests_dir = os.path.relpath(os.path.dirname(os.path.abspath(matrix)), root)
-        sets = [[tests_dir, *s] for s in sets]
-        complete = True  # the whole CI matrix covers every configuration
-        collect = True
-    elif collect:
-        sets = [a.split() for a in collect_args] or [[]]
-    if collect:
-        if python is None:
-            from recordings.rules import RULES
-            from recordings.config import ConfigError, load_config
-
-            try:
-                python = load_config(set(RULES), root).python
-            except ConfigError as exc:
-                sys.stderr.write(f"recordings: {exc}\n")
-                raise typer.Exit(EXIT_USAGE)
-        interpreter = project_python(root, python)
-        ids = []  # node ids over every configuration
-        skipped: dict[str, str] = {}
-        for args in sets:
-            try:
-                got = collect_node_ids(root, args + extra, interpreter)
-            except CollectError as exc:
-                sys.stderr.write(f"recordings: refusing to prune: {exc}\n")
-                raise typer.Exit(EXIT_FINDINGS)
-            ids += got.ids
-            for f, why in got.skipped.items():
-                skipped.setdefault(f, why)
-        what = f"{len(sets)} configuration{'s' if len(sets) != 1 else ''}"
-        return (NodeIdIndex(ids, "collect", static, complete, skipped),
-                f"pytest collection in {root} with {interpreter} ({what}, {len(set(ids))} node ids"
-                f"{', complete' if complete else ''})")
-    if static.count_test_files() == 0:
-        sys.stderr.write(f"recordings: refusing to prune: no test files under {root} (wrong --root?)\n")
-        raise typer.Exit(EXIT_FINDINGS)
-    return static, f"test files under {root}"
-
-
 def scan_recordings(paths, cache, quiet: bool = False):
     from recordings.output.progress import track
 
@@ -151,17 +84,22 @@ def prune_command(
         raise typer.Exit(EXIT_USAGE)
     project = found_root.path
     cache = open_cache(no_cache, root=project)
-    index, source = build_index(project, collect, collect_args or [], list(ctx.meta.get("pytest_args", [])), manifest,
-                                cache, complete=complete, matrix=matrix, python=python)
+    from recordings.live_tests import SourceError, SourceOptions, build_index
+
+    options = SourceOptions(collect, tuple(collect_args or ()), tuple(ctx.meta.get("pytest_args", [])), manifest,
+                            matrix, complete, python)
+    try:
+        index, source = build_index(project, options, cache)
+    except SourceError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(exc.exit_code)
     records, problems = scan_recordings(paths, cache, quiet)
     report_problems(problems)
     result = plan(records, index, project)
     cache.save()
-    if result.test_files and result.missing_files == result.test_files:
-        test_file, example = result.missing_example or ("?", "?")
-        sys.stderr.write(f"recordings: refusing to prune: none of the {result.test_files} test files the recordings "
-                         f"name exists under {project} (wrong --root?), e.g. {visible(test_file)} named by "
-                         f"{visible(example)}\n")
+    refusal = result.wrong_root(project)
+    if refusal:
+        sys.stderr.write(f"recordings: {visible(refusal)}\n")
         raise typer.Exit(EXIT_FINDINGS)
     if fmt is Format.json:
         write_json({"source": source, **result.to_dict()})
@@ -174,9 +112,9 @@ def prune_command(
          f"({human_size(result.bytes)}) of {result.total} recordings; source: {source}")
     if not result.orphans:
         raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
-    if result.fraction > max_fraction and not force:
-        sys.stderr.write(f"recordings: refusing to prune {result.fraction:.0%} of the corpus (more than "
-                         f"--max-fraction {max_fraction:g}); check the source of truth, or pass --force\n")
+    refusal = result.too_large(max_fraction, force)
+    if refusal:
+        sys.stderr.write(f"recordings: {refusal}\n")
         raise typer.Exit(EXIT_FINDINGS)
     orphan_paths = [o.recording.path for o in result.orphans]
     in_git, untracked = git_status(project, orphan_paths)
