@@ -12,8 +12,19 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from recordings.formats.llamastack.normalization import FilePlan, apply_plan, plan_file, writable
+from recordings.formats.llamastack.normalization import FilePlan, apply_plan, writable
 from recordings.model import Problem
+
+
+def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool) -> FilePlan:
+    """What normalizing ``path`` would do, as its format decides (a format without normalization: unchanged)."""
+    from recordings.formats import format_for_file
+
+    fmt = format_for_file(path)
+    if fmt.normalization is None:
+        return FilePlan(path, "unchanged")
+    plan: FilePlan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes)
+    return plan
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 

@@ -65,10 +65,9 @@ def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
 def file_stats(path: str) -> FileStats | Problem:
     """Per-file work for stats (runs in worker processes)."""
     from recordings.errors import LoadError
-    from recordings.formats.llamastack.hashing import request_hash
+    from recordings.formats import format_for_file
     from recordings.loader import load
-    from recordings.model import Kind
-    from recordings.formats.llamastack.normalization import hash_of_name, normalize_document
+    from recordings.names import hash_of_name
 
     try:
         loaded = load(path)
@@ -77,15 +76,16 @@ def file_stats(path: str) -> FileStats | Problem:
     except RecursionError:
         return Problem(path, "nested too deeply to read")
     rec, doc = loaded.recording, loaded.doc
+    fmt = format_for_file(path, loaded.raw)  # the hash rules and normalization are the format's abilities
     try:
         prompt, completion = quick_usage(doc)
         name_ok: bool | None = None
-        h = None
-        if rec.kind is not Kind.FILE_PROCESSOR:
-            h = request_hash(rec.kind, doc["request"], rec.test_id)
+        h = fmt.hashing.hash_of(rec, doc) if fmt.hashing is not None else None
+        if h is not None:
             have = hash_of_name(rec.id)
             name_ok = h == have or (len(have) == 12 and h.startswith(have))
-        normalized = not normalize_document(doc, hash_of_name(rec.id), apply=False)
+        normalized = (fmt.normalization is None
+                      or not fmt.normalization.normalize_document(doc, hash_of_name(rec.id), apply=False))
     except (RecursionError, TypeError, ValueError) as exc:
         return Problem(path, f"could not be measured ({type(exc).__name__})")
     return FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h)

@@ -37,7 +37,7 @@ def explain_command(
     """
     import orjson
 
-    from recordings.explain import explain_hash, explain_request, request_from_json
+    from recordings.formats.llamastack.explain import explain_hash, explain_request, request_from_json
     from recordings.output.explaining import render_explanation
     from recordings.output.jsonout import write_json
     from recordings.project import find_root

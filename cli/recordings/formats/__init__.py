@@ -65,6 +65,10 @@ class Format:
         """What corpus rules compare files by: (test id, request identity), or None."""
         return None
 
+    def amend_findings(self, findings: list[Any], keys: list[Any]) -> list[Any]:
+        """Findings of this format's rules with advice that needs the whole corpus (default: as they are)."""
+        return findings
+
 
 def _formats() -> tuple[Format, ...]:
     from recordings.formats.llamastack import LLAMA_STACK

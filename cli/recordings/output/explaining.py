@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from recordings.explain import Explanation
+from recordings.formats.llamastack.explain import Explanation
 from recordings.output.terminal import Printer
 
 

@@ -101,45 +101,17 @@ def _decode(path: str, value: list[Any]) -> tuple[list[Finding], tuple[str | Non
 
 
 def corpus_key(path: str) -> tuple[str | None, str] | None:
-    """(test_id, request hash) of a file of the corpus that is not being reported on, or None."""
-    from recordings.formats.llamastack.hashing import request_hash
-    from recordings.loader import load_one, Loaded
-    from recordings.model import Kind
+    """The corpus key of a file that is not being reported on (its format decides what it is), or None."""
+    from recordings.loader import Loaded, load_one
 
     item = load_one(path)
-    if not isinstance(item, Loaded) or item.recording.kind is Kind.FILE_PROCESSOR:
+    if not isinstance(item, Loaded):
         return None
+    ctx = FileContext(path, item.raw, item.doc, item.recording)
     try:
-        return item.recording.test_id, request_hash(item.recording.kind, item.doc["request"], item.recording.test_id)
+        return format_for_file(path, item.raw).corpus_key(ctx)
     except (TypeError, ValueError, RecursionError):
         return None
-
-
-def _with_rename_advice(findings: list[Finding],
-                        keys: list[tuple[str, tuple[str | None, str] | None]]) -> list[Finding]:
-    """Append to each hash and legacy-name finding the advice that is true for it: `normalize --rehash`
-    renames it to X, or cannot (the target exists, or several files hash to it)."""
-    import os
-
-    from recordings.formats.llamastack.rules.name import LEGACY_NOTE
-    from recordings.formats.llamastack.hashing import rename_advice, rename_target
-
-    renames = {}
-    for path, key in keys:
-        if key is None:
-            continue
-        target = rename_target(path, key[1])
-        if os.path.normpath(target) != os.path.normpath(path):
-            renames[path] = target
-    if not renames:
-        return findings
-    advice = rename_advice(renames)
-    out = []
-    for f in findings:
-        if f.path in advice and (f.rule == "hash" or (f.rule == "name" and f.message.startswith(LEGACY_NOTE))):
-            f = Finding(f.path, f.rule, f.severity, f"{f.message}; {advice[f.path]}", f.json_path)
-        out.append(f)
-    return out
 
 
 def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: set[str] | None = None,
@@ -170,7 +142,10 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
     if others:
         keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and list(k),
                                             lambda _p, v: (v[0], v[1]), cache)))
-    raw_findings = _with_rename_advice(raw_findings, keys)
+    from recordings.formats import FORMATS
+
+    for fmt in FORMATS:  # corpus-wide advice a format adds to its own rules' findings
+        raw_findings = fmt.amend_findings(raw_findings, keys)
     for rule in CORPUS:
         if rule.id in ids and rule.check_corpus is not None:
             raw_findings.extend(rule.check_corpus(keys, checked if others else None))

@@ -49,6 +49,11 @@ class LlamaStackFormat(Format):
     def suite_of(self, path: str) -> str:
         return layout.suite_of(path)
 
+    def amend_findings(self, findings: list[Any], keys: list[Any]) -> list[Any]:
+        from recordings.formats.llamastack.advice import with_rename_advice
+
+        return with_rename_advice(findings, keys)
+
     def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
         from recordings.formats.llamastack.rules.hash import computed_hash
 

@@ -102,6 +102,13 @@ def hash_inputs(kind: Kind, request: dict[str, Any], test_id: str | None) -> dic
     raise ValueError(f"no hash rule for {kind.value} recordings")
 
 
+def hash_of(recording: Any, doc: dict[str, Any]) -> str | None:
+    """The request hash of a loaded recording, or None when its kind has no hash rule."""
+    if recording.kind is Kind.FILE_PROCESSOR:
+        return None
+    return request_hash(recording.kind, doc["request"], recording.test_id)
+
+
 def request_hash(kind: Kind, request: dict[str, Any], test_id: str | None) -> str:
     """The sha256 hex a current recorder would name this request by."""
     return _sha(hash_inputs(kind, request, test_id))
