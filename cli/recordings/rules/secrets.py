@@ -351,19 +351,9 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             value = m.group(2).decode("utf-8", "replace")
             header = m.group(1).decode("ascii", "replace")
             if not is_placeholder(value):
-                where = "request.headers" if _in_request_headers(ctx, header, value) else None
-                yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})",
-                                  f"{where}.{header}" if where else None)
-    request = ctx.doc.get("request")
-    if isinstance(request, dict):
-        url = request.get("url")
-        if isinstance(url, str):
-            for q in _QUERY_KEY.finditer(url):
-                if not is_placeholder(q.group(1)):
-                    yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(q.group(0))})", "request.url")
-
-
-def _in_request_headers(ctx: FileContext, header: str, value: str) -> bool:
-    request = ctx.doc.get("request")
-    headers = request.get("headers") if isinstance(request, dict) else None
-    return isinstance(headers, dict) and headers.get(header) == value
+                yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})")
+    url = ctx.recording.url if ctx.recording is not None else None  # the model's field: any format
+    if url:
+        for q in _QUERY_KEY.finditer(url):
+            if not is_placeholder(q.group(1)):
+                yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(q.group(0))})", "url")
