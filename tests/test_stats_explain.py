@@ -201,13 +201,19 @@ def test_explain_bare_body_takes_the_url_of_the_tests_recordings(run, monkeypatc
     assert d["assumed"].startswith(f"url {request['url']} assumed from 1 of this test's recordings")
 
 
-def test_explain_honours_the_recorders_base_folder(tmp_path, run, monkeypatch):
+def _with_fallback_moved(tmp_path):
+    """A copy of the sample whose chat recording sits in a moved shared fallback, ci/common/recordings/."""
     shutil.copytree(SAMPLE, tmp_path / "s")
     root = tmp_path / "s"
     moved = root / "ci" / "common" / "recordings"
     moved.mkdir(parents=True)
     src = root / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
     src.rename(moved / src.name)
+    return root
+
+
+def test_explain_honours_the_recorders_base_folder(tmp_path, run, monkeypatch):
+    root = _with_fallback_moved(tmp_path)
     monkeypatch.chdir(root)
     r = run("explain", CHAT_HASH, "--test-id", CHAT, "--recording-dir", "ci/common", "--format", "json")
     assert r.exit_code == 0
@@ -239,12 +245,7 @@ def test_stats_rename_advice_counts_only_what_rehash_can_rename(tmp_path, run):
 
 
 def test_explain_reads_the_recording_dir_from_the_project(tmp_path, run, monkeypatch):
-    shutil.copytree(SAMPLE, tmp_path / "s")
-    root = tmp_path / "s"
-    moved = root / "ci" / "common" / "recordings"
-    moved.mkdir(parents=True)
-    src = root / f"tests/integration/inference/recordings/{CHAT_HASH}.json"
-    src.rename(moved / src.name)
+    root = _with_fallback_moved(tmp_path)
     (root / "pyproject.toml").write_text('[tool.recordings]\nrecording_dir = "ci/common"\n')
     monkeypatch.chdir(root)
     r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json")
