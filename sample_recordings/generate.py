@@ -375,7 +375,7 @@ def broken() -> None:
 
 def test_stubs() -> None:
     """The test files the recordings name, so the sample is a project of its own (prune, ls --orphans)."""
-    from recordings.testid import try_parse_test_id
+    from recordings.nodeid import try_parse_node_id as try_parse_test_id
 
     wanted: dict[str, dict[str | None, set[str]]] = {}
     for dirpath, _, files in os.walk(INTEGRATION):
@@ -404,6 +404,55 @@ def test_stubs() -> None:
                  "[tool.recordings]\n")
 
 
+def cassettes() -> None:
+    """A VCR.py cassette as pytest-recording names it (tests/cassettes/<module>/<test>.yaml), written
+    the way vcrpy's YAML serializer writes (block style, sorted keys): an OpenAI chat stream (SSE) and
+    a whole Anthropic message, with a gzip-compressed JSON body."""
+    import gzip
+
+    import yaml
+
+    def chunk_line(delta: dict, finish: str | None = None) -> str:
+        data = {"id": "chatcmpl-abc", "object": "chat.completion.chunk", "created": 1764000100, "model": "gpt-4o-mini",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return "data: " + json.dumps(data, separators=(",", ":")) + "\n\n"
+
+    sse_text = (chunk_line({"role": "assistant", "content": ""}) + chunk_line({"content": "Sunny,"})
+                + chunk_line({"content": " 21 degrees"}) + chunk_line({"content": " in [red]Paris[/red] :sunny:"})
+                + chunk_line({}, "stop") + "data: [DONE]\n\n")
+    message = {"id": "msg_01abc", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+               "content": [{"type": "text", "text": "Bonjour!"}], "stop_reason": "end_turn",
+               "usage": {"input_tokens": 9, "output_tokens": 4}}
+    cassette = {"interactions": [
+        {"request": {"body": json.dumps({"model": "gpt-4o-mini", "stream": True, "messages": [
+            {"role": "user", "content": "Weather in Paris?"}]}),
+            "headers": {"Content-Type": ["application/json"], "authorization": ["DUMMY"]},
+            "method": "POST", "uri": "https://api.openai.com/v1/chat/completions"},
+         "response": {"body": {"string": sse_text},
+                      "headers": {"content-type": ["text/event-stream; charset=utf-8"], "date": ["Sat, 29 Nov 2025"]},
+                      "status": {"code": 200, "message": "OK"}}},
+        {"request": {"body": json.dumps({"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [
+            {"role": "user", "content": "Say hello in French"}]}),
+            "headers": {"content-type": ["application/json"], "x-api-key": ["DUMMY"]},
+            "method": "POST", "uri": "https://api.anthropic.com/v1/messages"},
+         "response": {"body": {"string": gzip.compress(json.dumps(message).encode(), mtime=0)},
+                      "headers": {"content-encoding": ["gzip"], "content-type": ["application/json"]},
+                      "status": {"code": 200, "message": "OK"}}},
+    ], "version": 1}
+    project = os.path.join(HERE, "vcr")  # a project of its own, recorded with pytest-recording
+    if os.path.isdir(project):
+        shutil.rmtree(project)
+    folder = os.path.join(project, "tests", "cassettes", "test_weather")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(project, "pyproject.toml"), "w") as fh:
+        fh.write("# A project whose tests record with pytest-recording (VCR.py cassettes).\n[tool.recordings]\n")
+    with open(os.path.join(folder, "test_weather_stream.yaml"), "w") as fh:
+        yaml.dump(cassette, fh, Dumper=getattr(yaml, "CDumper", yaml.Dumper))
+    with open(os.path.join(project, "tests", "test_weather.py"), "w") as fh:
+        fh.write('"""Stand-in test: pytest-recording records into cassettes/test_weather/test_weather_stream.yaml."""\n'
+                 "\n\ndef test_weather_stream():\n    pass\n")
+
+
 def main() -> None:
     if os.path.isdir(os.path.join(HERE, "tests")):
         shutil.rmtree(os.path.join(HERE, "tests"))
@@ -415,6 +464,7 @@ def main() -> None:
     shared_and_legacy()
     broken()
     test_stubs()
+    cassettes()
 
 
 if __name__ == "__main__":

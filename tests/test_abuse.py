@@ -227,8 +227,8 @@ def test_file_deleted_mid_run(tmp_path, run, monkeypatch):
 
     real = discovery.discover
 
-    def discover_then_delete(paths):
-        found = real(paths)
+    def discover_then_delete(paths, ability=None):
+        found = real(paths, ability)
         victim.unlink()
         return found
 

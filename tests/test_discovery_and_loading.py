@@ -16,7 +16,8 @@ from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_fi
 def test_discovers_every_layout_of_the_sample():
     found = discover([str(SAMPLE)])
     names = sorted(os.path.relpath(f, SAMPLE) for f in found.files)
-    assert len(names) == 17
+    assert len(names) == 18  # 17 recordings and one cassette
+    assert "vcr/tests/cassettes/test_weather/test_weather_stream.yaml" in names
     assert any(n.startswith("tests/integration/recordings/responses/") for n in names)  # legacy layout
     assert any("/models-" in n for n in names)
     assert not any(n.startswith("broken/") for n in names)  # not a recordings folder
@@ -25,7 +26,7 @@ def test_discovers_every_layout_of_the_sample():
 
 def test_default_path_is_current_directory(monkeypatch):
     monkeypatch.chdir(SAMPLE)
-    assert len(discover([]).files) == 17
+    assert len(discover([]).files) == 18
 
 
 def test_skips_git_and_venv(tmp_path):

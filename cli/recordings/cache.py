@@ -28,7 +28,7 @@ import orjson
 from recordings import __version__
 
 MAGIC = b"recordings-cache 3\n"
-SCHEMA = 3  # 3: stats keep the request hash of mismatched names
+SCHEMA = 4  # 4: a file caches the list of its recordings (cassettes hold several)
 RACY_SECONDS = 2.0
 
 

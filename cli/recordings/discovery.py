@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
-from recordings.formats import claims, owns_folder, starts_corpus
+from recordings.formats import FORMATS
 from recordings.jsonbytes import TEMP_PREFIX
 from recordings.model import Problem
 
@@ -35,13 +36,21 @@ class Found:
     notices: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # PATH arguments that do not exist
     stale_temps: list[str] = field(default_factory=list)  # temp files left by a killed rewrite
+    skipped: dict[str, int] = field(default_factory=dict)  # format name -> files the command does not take
 
 
-def _walk(root: str, found: Found) -> None:
+def _folder_format(dirpath: str) -> Any:
+    for fmt in FORMATS:
+        if fmt.owns_folder(dirpath):
+            return fmt
+    return None
+
+
+def _walk(root: str, found: Found, ability: str | None) -> None:
     seen: set[tuple[int, int]] = set()
-    stack = [(root, owns_folder(os.path.abspath(root)))]
+    stack = [(root, _folder_format(os.path.abspath(root)))]
     while stack:
-        current, below_recordings = stack.pop()
+        current, below_format = stack.pop()
         try:
             st = os.stat(current)
         except OSError as exc:
@@ -51,7 +60,9 @@ def _walk(root: str, found: Found) -> None:
         if key in seen:
             continue  # a symlink loop or a second link to a folder already searched
         seen.add(key)
-        in_recordings = below_recordings or starts_corpus(os.path.basename(current.rstrip(os.sep)))
+        fmt = below_format or next((f for f in FORMATS if f.starts_corpus(os.path.basename(current.rstrip(os.sep)))),
+                                   None)
+        in_recordings = fmt is not None
         try:
             with os.scandir(current) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -79,25 +90,49 @@ def _walk(root: str, found: Found) -> None:
                     continue
                 subdirs.append(entry.path)
                 continue
-            if not in_recordings:
+            if fmt is None:
                 continue
             if name.startswith(TEMP_PREFIX):
                 found.stale_temps.append(entry.path)
-            elif claims(name):
+            elif fmt.claims(name):
+                if ability is not None and ability not in fmt.abilities:
+                    found.skipped[fmt.name] = found.skipped.get(fmt.name, 0) + 1
+                    continue
                 # broken links and link loops are kept: the loader names the reason
                 found.files.append(entry.path)
             elif name == "index.sqlite":
                 found.notices.append(f"{entry.path}: legacy index noticed (not needed: files are found by name)")
-        stack.extend((d, in_recordings) for d in reversed(subdirs))
+        stack.extend((d, fmt) for d in reversed(subdirs))
 
 
-def discover(paths: list[str] | tuple[str, ...]) -> Found:
-    """Find the recording files named by ``paths`` (files or folders)."""
+def _file_format(path: str) -> Any:
+    """The format of a file named explicitly: by its folder, else by its first bytes."""
+    from recordings.formats import format_for_file
+
+    head = b""
+    try:
+        import stat
+
+        if stat.S_ISREG(os.stat(path).st_mode):
+            with open(path, "rb") as fh:
+                head = fh.read(4096)
+    except OSError:
+        pass
+    return format_for_file(path, head or None)
+
+
+def discover(paths: list[str] | tuple[str, ...], ability: str | None = None) -> Found:
+    """Find the recording files named by ``paths`` (files or folders). With ``ability`` (a command's
+    name), files of formats that command does not take are left out and counted in ``skipped``."""
     found = Found()
     for path in paths or ["."]:
         if os.path.isdir(path):
-            _walk(path, found)
+            _walk(path, found, ability)
         elif os.path.lexists(path):
+            fmt = _file_format(path)
+            if ability is not None and ability not in fmt.abilities:
+                found.skipped[fmt.name] = found.skipped.get(fmt.name, 0) + 1
+                continue
             found.files.append(path)
         else:
             found.missing.append(path)

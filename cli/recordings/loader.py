@@ -164,20 +164,26 @@ def _type_name(value: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
-    """A recording with its parsed document and its bytes."""
+    """A file's (first) recording with its parsed document and its bytes; ``recordings`` holds every
+    recording of the file (a cassette holds one per interaction)."""
 
     recording: Recording
     doc: dict[str, Any]
     raw: bytes
+    recordings: tuple[Recording, ...] = ()
 
 
 def load(path: str) -> Loaded:
-    """One file read by its format: the recording, its parsed document and its bytes."""
+    """One file read by its format: its recordings, its parsed document and its bytes."""
     from recordings.formats import format_for_file
 
     raw = read_bytes(path)
-    doc = parse_document(path, raw)
-    return Loaded(format_for_file(path).summarize(path, doc, len(raw)), doc, raw)
+    fmt = format_for_file(path, raw)
+    doc = fmt.parse(path, raw)
+    recs = tuple(fmt.summarize_all(path, doc, len(raw)))
+    if not recs:
+        raise LoadError(path, "holds no recording")
+    return Loaded(recs[0], doc, raw, recs)
 
 
 def load_one(path: str) -> Loaded | Problem:
@@ -192,18 +198,24 @@ def load_one(path: str) -> Loaded | Problem:
         return Problem(path, f"unreadable ({type(exc).__name__}: {exc})")
 
 
-def scan_one(path: str) -> Recording | Problem:
-    """Cheap fields of one file, or the Problem that stops it (the parsed document is dropped)."""
+def scan_one(path: str) -> list[Recording] | Problem:
+    """Cheap fields of one file's recordings, or the Problem that stops it (the document is dropped)."""
     item = load_one(path)
-    return item.recording if isinstance(item, Loaded) else item
+    return list(item.recordings) if isinstance(item, Loaded) else item
 
 
-def _encode(item: Recording | Problem) -> list[Any] | None:
-    return item.state() if isinstance(item, Recording) else None
+def _encode(item: list[Recording] | Problem) -> list[Any] | None:
+    return [r.state() for r in item] if isinstance(item, list) else None
+
+
+def _decode(path: str, value: list[Any]) -> list[Recording]:
+    from recordings.model import recording_from_state
+
+    return [recording_from_state(path, state) for state in value]
 
 
 def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | Problem]:
-    """Cheap fields of many files, in order; a bad file yields a Problem and the scan goes on.
+    """Cheap fields of many files' recordings, in order; a bad file yields a Problem and the scan goes on.
 
     Parsed documents are dropped at once, so memory stays flat. Large inputs are
     parsed on all cores (see :mod:`recordings.parallel`); the cyclic garbage
@@ -211,6 +223,9 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | Proble
     :class:`~recordings.cache.Cache`, unchanged files are not read at all.
     """
     from recordings.cache import cached_map
-    from recordings.model import recording_from_state
 
-    yield from cached_map(scan_one, list(files), "recording", _encode, recording_from_state, cache)
+    for item in cached_map(scan_one, list(files), "recording", _encode, _decode, cache):
+        if isinstance(item, list):
+            yield from item
+        else:
+            yield item

@@ -99,6 +99,8 @@ class Recording:
 
     @property
     def short_id(self) -> str:
+        if "#" in self.id:  # an interaction of a cassette: <cassette>#<n>
+            return self.id
         if self.id.startswith("models-"):
             return self.id[:19]
         return self.id[:12]

@@ -17,10 +17,16 @@ LEGACY = re.compile(r"^[0-9a-f]{12}$")
 LEGACY_MODELS = re.compile(r"^models-[0-9a-f]{12}-[0-9a-f]{8}$")  # written until 2025-10
 
 
+STEM_SUFFIXES = (".json", ".yaml", ".yml", ".json.gz", ".yaml.gz", ".yml.gz")  # recordings and cassettes
+
+
 def stem(path: str) -> str:
-    """The file name without its folder and without ``.json``."""
+    """The file name without its folder and without ``.json`` (or a cassette's ``.yaml``, ``.yaml.gz``…)."""
     name = os.path.basename(path)
-    return name[: -len(SUFFIX)] if name.endswith(SUFFIX) else name
+    for suffix in STEM_SUFFIXES[3:] + STEM_SUFFIXES[:3]:  # the longer ones first
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 def hash_of_name(name_stem: str) -> str:

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass
 
 from recordings.discovery import discover
-from recordings.formats import claims, owns_folder
+from recordings.formats import is_recording_path
 from recordings.errors import RecordingsError
 from recordings.model import Problem
 
@@ -49,7 +49,7 @@ class FolderSource(Source):
 
     def entries(self) -> list[Entry]:
         targets = [os.path.join(self.root, p) for p in self.limit] or [self.root]
-        found = discover(targets)
+        found = discover(targets, "diff")
         self.problems = found.problems
         out = []
         for path in found.files:
@@ -121,10 +121,7 @@ class GitSource(Source):
                 continue
             meta, _, path = record.partition("\t")
             mode, otype, oid = meta.split()
-            if otype != "blob" or not claims(os.path.basename(path)):
-                continue
-            folder = os.path.dirname(path)
-            if not owns_folder(folder or "."):
+            if otype != "blob" or not is_recording_path(path, "diff"):
                 continue
             if os.path.basename(path).startswith(".recordings-tmp-"):
                 continue

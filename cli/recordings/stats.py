@@ -247,16 +247,14 @@ def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
     spec = [] if prefix == "." else [prefix]
     out = git(src.top, "ls-tree", "-r", "-l", "-z", "--full-tree", rev, "--", *spec)
     sizes: dict[str, int] = defaultdict(int)
-    from recordings.formats import owns_folder as is_recordings_folder
+    from recordings.formats import is_recording_path
 
     for record in out.split("\0"):
         if not record:
             continue
         meta, _, path = record.partition("\t")
         parts = meta.split()
-        if len(parts) < 4 or parts[1] != "blob" or not path.endswith(".json"):
-            continue
-        if not is_recordings_folder(os.path.dirname(path) or "."):
+        if len(parts) < 4 or parts[1] != "blob" or not is_recording_path(path, "stats"):
             continue
         sizes[suite_of(os.path.join(src.top, path))] += int(parts[3])
     return dict(sizes)

@@ -26,9 +26,10 @@ def report_problems(problems: list[Problem]) -> None:
         sys.stderr.write(problem_line(p.path, p.reason) + "\n")
 
 
-def find(paths: list[str] | None, quiet: bool = False) -> Found:
-    """Discover files; a PATH that does not exist is a usage error (exit 2)."""
-    found = discover(paths or ["."])
+def find(paths: list[str] | None, quiet: bool = False, ability: str | None = None) -> Found:
+    """Discover files (those of formats the command ``ability`` takes); a PATH that does not exist is a
+    usage error (exit 2)."""
+    found = discover(paths or ["."], ability)
     if found.missing:
         for m in found.missing:
             sys.stderr.write(f"recordings: {m}: no such file or folder\n")
@@ -36,6 +37,9 @@ def find(paths: list[str] | None, quiet: bool = False) -> Found:
     if not quiet:
         for notice in found.notices:
             sys.stderr.write(f"note: {notice}\n")
+        for fmt, n in found.skipped.items():
+            sys.stderr.write(f"note: {n} {fmt} file{'s' if n != 1 else ''} left out: `recordings {ability}` does not "
+                             f"read {fmt} files yet\n")
     return found
 
 

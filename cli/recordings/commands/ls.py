@@ -60,7 +60,7 @@ def ls_command(
     """
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
-    found = find(paths)
+    found = find(paths, ability="ls")
     keep = Filter(test=test, model=model, endpoint=endpoint, suite=suite, provider=provider,
                   kind=kind.value if kind else None, streaming=streaming, exceptions=exceptions)
     records: list[Recording] = []

@@ -51,7 +51,7 @@ def normalize_command(
     from recordings.output.jsonout import write_json
     from recordings.output.terminal import visible
 
-    found = find(paths)
+    found = find(paths, ability="normalize")
     mode = "diff" if diff else "check" if check else "write"
     run = NormalizeRun(found.files, mode=mode, extended=extended, rehash=rehash, cache=open_cache(no_cache, paths),
                        problems=found.problems, stale_temps=found.stale_temps)

@@ -20,7 +20,7 @@ def scan_recordings(paths, cache, quiet: bool = False):
     from recordings.loader import scan
     from recordings.model import Problem, Recording
 
-    found = find(paths)
+    found = find(paths, ability="prune")
     records: list[Recording] = []
     problems = list(found.problems)
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Optional
 
@@ -9,6 +10,22 @@ import typer
 
 from recordings.commands import app
 from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format, project_root)
+
+
+def _write_raw(file_format: Any, loaded: Any, index: int | None) -> None:
+    """``--raw``: the file's bytes; for one interaction of a cassette, its decoded response body."""
+    out = getattr(sys.stdout, "buffer", None)
+    data = loaded.raw
+    if index is not None and file_format.name == "vcr":
+        from recordings.formats.vcr.cassette import interactions
+
+        data = interactions(loaded.doc)[index].response_body.data
+    sys.stdout.flush()
+    if out is not None:
+        out.write(data)
+        out.flush()
+    else:
+        sys.stdout.write(data.decode("utf-8", "replace"))
 
 
 @app.command("show")
@@ -23,6 +40,7 @@ def show_command(
     """Show one recording: metadata, the request as a conversation, and the reassembled answer."""
     from recordings.conversation import conversation
     from recordings.errors import LoadError, LookupFailed
+    from recordings.formats import format_for_file
     from recordings.loader import load
     from recordings.lookup import MIN_PREFIX, resolve
     from recordings.output.jsonout import write_json
@@ -31,6 +49,10 @@ def show_command(
     from recordings.reassembly import reassemble, timeline
 
     root = project_root(root)
+    index: int | None = None
+    head, hash_sign, tail = ref.rpartition("#")
+    if hash_sign and tail.isdigit() and not os.path.exists(ref):  # CASSETTE#N: one interaction
+        ref, index = head, int(tail)
     try:
         path = resolve(ref, root)
     except LookupFailed as exc:
@@ -48,32 +70,46 @@ def show_command(
         if fmt is Format.json:  # stdout stays JSON, and says what went wrong
             write_json({"path": exc.path, "error": exc.reason})
         raise typer.Exit(EXIT_FINDINGS)
+    file_format = format_for_file(path, loaded.raw)
+    docs = file_format.documents(loaded.doc)
+    chosen = list(range(len(loaded.recordings)))
+    if index is not None:
+        if not 0 <= index < len(chosen):
+            sys.stderr.write(f"recordings: {visible(path)} has {len(chosen)} recording"
+                             f"{'s' if len(chosen) != 1 else ''}: no #{index}\n")
+            raise typer.Exit(EXIT_FINDINGS)
+        chosen = [index]
     if raw:
-        sys.stdout.flush()
-        out = getattr(sys.stdout, "buffer", None)
-        if out is not None:
-            out.write(loaded.raw)
-            out.flush()
-        else:
-            sys.stdout.write(loaded.raw.decode("utf-8", "replace"))
+        _write_raw(file_format, loaded, index)
         return
-    answer = reassemble(loaded.doc)
-    conv = conversation(loaded.doc)
-    if fmt is Format.json:
-        payload: dict[str, Any] = {"recording": loaded.recording.to_dict(), "request": conv.to_dict(),
-                                   "answer": answer.to_dict()}
-        if chunks:
-            payload["chunks"] = [
-                {"chunk": d.chunk, "choice": d.choice, "field": d.field,
-                 "value": d.value.to_dict() if hasattr(d.value, "to_dict") else d.value,
-                 "tool_index": d.tool_index, "tool_id": d.tool_id, "tool_name": d.tool_name}
-                for d in timeline(loaded.doc)
-            ]
-        write_json(payload)
-        return
+    payloads = []
     p = Printer(sys.stdout)
-    render_metadata(p, loaded.recording)
-    render_conversation(p, conv)
-    if chunks:
-        render_timeline(p, timeline(loaded.doc))
-    render_answer(p, answer)
+    for i in chosen:
+        doc, rec = docs[i], loaded.recordings[i]
+        answer = reassemble(doc)
+        conv = conversation(doc)
+        if fmt is Format.json:
+            payload: dict[str, Any] = {"recording": rec.to_dict(), "request": conv.to_dict(),
+                                       "answer": answer.to_dict()}
+            if chunks:
+                payload["chunks"] = [
+                    {"chunk": d.chunk, "choice": d.choice, "field": d.field,
+                     "value": d.value.to_dict() if hasattr(d.value, "to_dict") else d.value,
+                     "tool_index": d.tool_index, "tool_id": d.tool_id, "tool_name": d.tool_name}
+                    for d in timeline(doc)
+                ]
+            payloads.append(payload)
+            continue
+        if len(chosen) > 1:
+            p.line(f"══ {rec.id} ══", "bold")
+        render_metadata(p, rec)
+        render_conversation(p, conv)
+        if chunks:
+            render_timeline(p, timeline(doc))
+        rtype = rec.response_type or ""
+        if ("/" in rtype or rtype == "bytes") and answer.form in ("empty", "unknown"):  # an image, a PDF, audio
+            p.line(f"body: {rtype}, {rec.size} bytes (not text: not shown; --raw prints it)")
+        else:
+            render_answer(p, answer)
+    if fmt is Format.json:
+        write_json(payloads[0] if len(payloads) == 1 else {"path": path, "recordings": payloads})

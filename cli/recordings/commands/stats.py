@@ -30,7 +30,7 @@ def stats_command(
     from recordings.sources import SourceError
     from recordings.stats import gather, growth_since
 
-    found = find(paths)
+    found = find(paths, ability="stats")
     project = root or find_root((paths or ["."])[0])
     stats = gather(found.files, found.problems, project, open_cache(no_cache, root=project),
                    progress=lambda it: track(it, len(found.files), "measuring", quiet))

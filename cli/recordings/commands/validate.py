@@ -42,7 +42,7 @@ def _corpus_of_listed_files(paths: Optional[List[str]]) -> list[str]:
     if not folders:
         return []
     listed = {os.path.normpath(p) for p in paths or []}
-    return [f for f in discover(folders).files if os.path.normpath(f) not in listed
+    return [f for f in discover(folders, "validate").files if os.path.normpath(f) not in listed
             and os.path.normpath(os.path.relpath(f)) not in listed]
 
 
@@ -92,7 +92,7 @@ def validate_command(
     except ConfigError as exc:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
-    found = find(paths)
+    found = find(paths, ability="validate")
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))

@@ -28,6 +28,24 @@ class Format:
     normalization: Any = None
     #: the rule that reports a file whose shape the format cannot read into a recording
     shape_rule: str | None = None
+    #: the commands that take this format's files (discovery leaves the others' files out, with a notice)
+    abilities: frozenset[str] = frozenset({"ls", "show", "validate", "normalize", "prune", "diff", "stats",
+                                           "explain"})
+
+    def parse(self, path: str, raw: bytes) -> dict[str, Any]:
+        """A file's bytes as its top-level object (LoadError with a one-line reason). Default: JSON."""
+        from recordings.loader import parse_document
+
+        return parse_document(path, raw)
+
+    def documents(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """One document per recording, in the shape the protocol readers (reassembly, conversation)
+        take. Default: the file's document is the recording's."""
+        return [doc]
+
+    def summarize_all(self, path: str, doc: dict[str, Any], size: int) -> list[Recording]:
+        """Every recording a parsed file holds (default: the one :meth:`summarize` gives)."""
+        return [self.summarize(path, doc, size)]
 
     def starts_corpus(self, folder_name: str) -> bool:
         """Whether the files below a folder of this name are this format's (discovery)."""
@@ -72,8 +90,9 @@ class Format:
 
 def _formats() -> tuple[Format, ...]:
     from recordings.formats.llamastack import LLAMA_STACK
+    from recordings.formats.vcr import VCR
 
-    return (LLAMA_STACK,)  # one line per format
+    return (LLAMA_STACK, VCR)  # one entry per format
 
 
 FORMATS: tuple[Format, ...] = _formats()
@@ -82,8 +101,11 @@ FORMATS: tuple[Format, ...] = _formats()
 def format_for_file(path: str, raw: bytes | None = None) -> Format:
     """The format that reads ``path``: the one whose folder holds it, else the one its bytes look like,
     else the first (which then names what is wrong with the file)."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
     for fmt in FORMATS:
-        if fmt.owns_folder(path.rsplit("/", 1)[0] if "/" in path else "."):
+        if fmt.owns_folder(folder) and fmt.claims(os.path.basename(path)):
             return fmt
     if raw is not None:
         for fmt in FORMATS:
@@ -92,13 +114,8 @@ def format_for_file(path: str, raw: bytes | None = None) -> Format:
     return FORMATS[0]
 
 
-def starts_corpus(folder_name: str) -> bool:
-    return any(fmt.starts_corpus(folder_name) for fmt in FORMATS)
-
-
-def owns_folder(dirpath: str) -> bool:
-    return any(fmt.owns_folder(dirpath) for fmt in FORMATS)
-
-
-def claims(filename: str) -> bool:
-    return any(fmt.claims(filename) for fmt in FORMATS)
+def is_recording_path(path: str, ability: str | None = None) -> bool:
+    """Whether a path (relative or not) is a recording file of a format (that takes ``ability``)."""
+    folder, _, name = path.replace("\\", "/").rpartition("/")
+    return any(fmt.owns_folder(folder or ".") and fmt.claims(name) for fmt in FORMATS
+               if ability is None or ability in fmt.abilities)

@@ -114,7 +114,7 @@ def _lookups(root: str, test_id: str | None, h: str, recording_dir: str | None =
 
 
 def _corpus(root: str) -> tuple[list[Recording], list[Problem]]:
-    found = discover([root])
+    found = discover([root], "explain")
     recs: list[Recording] = []
     problems = list(found.problems)
     for item in scan(found.files):

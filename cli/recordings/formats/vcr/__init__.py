@@ -1,0 +1,87 @@
+"""VCR.py cassettes (usually written through pytest-recording): one YAML or JSON file per test,
+holding a list of request/response interactions; each interaction is one recording.
+
+Read by :mod:`.cassette` (YAML with libyaml, JSON, gzip; bodies decoded), seen by the model through
+:mod:`.adapter` (a :class:`~recordings.model.Recording` per interaction, and a document in the shape
+the protocol readers take). Cassettes are read, listed and shown; the commands that would change
+or judge them (normalize, prune, validate's rules, diff, stats, explain) do not take them yet.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from recordings.formats import Format
+from recordings.model import Recording, RecordingFile
+
+SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
+
+
+class VcrFormat(Format):
+    name = "vcr"
+    abilities = frozenset({"ls", "show"})
+
+    def starts_corpus(self, folder_name: str) -> bool:
+        return folder_name == "cassettes"
+
+    def owns_folder(self, dirpath: str) -> bool:
+        return "cassettes" in dirpath.replace(os.sep, "/").rstrip("/").split("/")
+
+    def claims(self, filename: str) -> bool:
+        return filename.endswith(SUFFIXES)
+
+    def detect(self, raw: bytes) -> bool:
+        head = raw[:2048]
+        return raw[:2] == b"\x1f\x8b" or b"interactions" in head
+
+    def parse(self, path: str, raw: bytes) -> dict[str, Any]:
+        from recordings.formats.vcr.cassette import parse
+
+        return parse(path, raw)
+
+    def summarize_all(self, path: str, doc: dict[str, Any], size: int) -> list[Recording]:
+        from recordings.formats.vcr.adapter import recording
+        from recordings.formats.vcr.cassette import interactions
+        from recordings.names import stem
+
+        name = stem(path)
+        suite = self.suite_of(path)
+        found = interactions(doc)
+        for it in found:  # a declared encoding that does not decode is the cassette's problem, named once
+            problem = it.request_body.problem or it.response_body.problem
+            if problem and not problem.endswith("to decode it"):
+                from recordings.errors import LoadError
+
+                raise LoadError(path, f"interaction #{it.index}: {problem}")
+        return [recording(path, it, name, suite) for it in found]
+
+    def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
+        recs = self.summarize_all(path, doc, size)
+        if not recs:
+            from recordings.errors import LoadError
+
+            raise LoadError(path, "cassette has no interactions")
+        return recs[0]
+
+    def load_file(self, path: str) -> RecordingFile:
+        from recordings.loader import read_bytes
+
+        raw = read_bytes(path)
+        return RecordingFile(path, len(raw), self.name, tuple(self.summarize_all(path, self.parse(path, raw),
+                                                                                  len(raw))))
+
+    def suite_of(self, path: str) -> str:
+        """The test module a cassette folder belongs to (``cassettes/<module>/``)."""
+        folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        return folder if folder != "cassettes" else "."
+
+    def documents(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """Each interaction as a document for the protocol readers."""
+        from recordings.formats.vcr.adapter import document
+        from recordings.formats.vcr.cassette import interactions
+
+        return [document(it) for it in interactions(doc)]
+
+
+VCR = VcrFormat()

@@ -1,0 +1,161 @@
+"""One cassette interaction as the model sees it: a :class:`Recording`, and a document in the shape
+the protocol readers (:mod:`recordings.reassembly`, :mod:`recordings.conversation`) read.
+
+Streams are recognized from the response: SSE text (OpenAI chat chunks, Anthropic message events,
+Gemini ``alt=sse`` chunks), a JSON array of Gemini chunks, or one JSON answer (an OpenAI chat
+completion, an Anthropic message, a Gemini response).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+
+from recordings.formats.vcr.cassette import Interaction, content_type
+from recordings.model import Kind, Recording
+from recordings.nodeid import try_parse_node_id
+from recordings.providers import provider_for_url
+
+CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
+COMPLETION = "openai.types.chat.chat_completion.ChatCompletion"
+
+
+def _json(data: bytes) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _sse_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").split("\n")
+
+
+def response_body(it: Interaction) -> tuple[Any, bool, str]:
+    """(the body as the protocol readers take it, streamed or not, what it is)."""
+    body = it.response_body
+    ctype = content_type(it)
+    if body.problem:
+        return None, False, body.problem
+    if body.parsed is not None:
+        return _one(body.parsed), isinstance(body.parsed, list), "json"
+    if ctype == "text/event-stream" or body.data.lstrip().startswith((b"event:", b"data:")):
+        lines = _sse_lines(body.text())
+        datas = [_json(line[5:].strip().encode()) for line in lines if line.startswith("data:")]
+        objects = [d for d in datas if isinstance(d, dict)]
+        if objects and objects[0].get("object") == "chat.completion.chunk" or (
+                objects and "choices" in objects[0]):
+            return [{"__type__": CHUNK, "__data__": d} for d in objects], True, "sse"
+        if objects and "candidates" in objects[0]:
+            return _gemini(objects), True, "sse"
+        return lines, True, "sse"  # Anthropic events (and others) as lines
+    if ctype.startswith("application/json") or body.data.lstrip()[:1] in (b"{", b"["):
+        data = _json(body.data)
+        if isinstance(data, list):
+            return _gemini(data), True, "json"  # Gemini streamGenerateContent without alt=sse
+        if data is not None:
+            return _one(data), False, "json"
+    return None, False, ctype or "bytes"
+
+
+def _snake(value: Any) -> Any:
+    """Gemini's REST JSON spells keys in camelCase (``finishReason``); the readers take the SDK's
+    snake_case (``finish_reason``)."""
+    if isinstance(value, dict):
+        return {_SNAKE.sub(r"_\1", k).lower() if isinstance(k, str) else k: _snake(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake(v) for v in value]
+    return value
+
+
+_SNAKE = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def _gemini(objects: list[Any]) -> list[Any]:
+    return [_snake(o) for o in objects]
+
+
+def _one(data: Any) -> Any:
+    if isinstance(data, dict) and "candidates" in data:
+        return _snake(data)
+    if isinstance(data, dict) and isinstance(data.get("choices"), list) and data["choices"] and \
+            isinstance(data["choices"][0], dict) and "message" in data["choices"][0]:
+        return {"__type__": COMPLETION, "__data__": data}
+    return data
+
+
+def document(it: Interaction) -> dict[str, Any]:
+    """The interaction as a document the shared readers understand (never written anywhere)."""
+    req_body: Any = _json(it.request_body.data) if it.request_body.data else None
+    if req_body is None and it.request_body.data:
+        req_body = it.request_body.text()
+    path = urlsplit(it.uri or "").path
+    body, streaming, _what = response_body(it)
+    return {
+        "test_id": None,
+        "request": {"method": it.method, "url": it.uri, "headers": it.request_headers, "body": req_body,
+                    "endpoint": path, "model": _model(req_body, path)},
+        "response": {"body": body, "is_streaming": streaming, "status": it.status},
+    }
+
+
+def _model(body: Any, path: str) -> str | None:
+    if isinstance(body, dict) and isinstance(body.get("model"), str):
+        return body["model"]
+    if "/models/" in path:  # Gemini: /v1beta/models/<model>:generateContent
+        return path.split("/models/", 1)[1].split(":", 1)[0] or None
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _project_root(folder: str) -> str:
+    from recordings.project import find_root
+
+    return find_root(folder)
+
+
+def test_id_of(path: str) -> str | None:
+    """The pytest node id pytest-recording's default naming gives this cassette:
+    ``<module folder>/cassettes/<module>/[Class.]test[params].yaml`` → ``<module>.py::[Class::]test[params]``.
+
+    Characters pytest-recording replaced by ``-`` stay ``-``: the id is what the name says.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    module = os.path.basename(folder)
+    cassettes = os.path.dirname(folder)
+    if os.path.basename(cassettes) != "cassettes":
+        return None
+    name = os.path.basename(path)
+    for suffix in (".gz", ".yaml", ".yml", ".json"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    head, bracket, params = name.partition("[")
+    parts = head.split(".")
+    test_file = os.path.join(os.path.dirname(cassettes), module + ".py")
+    rel = os.path.relpath(test_file, _project_root(os.path.dirname(cassettes))).replace(os.sep, "/")
+    return f"{rel}::{'::'.join(parts)}{bracket}{params}"
+
+
+def recording(path: str, it: Interaction, stem: str, suite: str) -> Recording:
+    doc = document(it)
+    body, streaming, what = response_body(it)
+    test_id = test_id_of(path)
+    chunks = 0
+    if streaming:
+        if isinstance(body, list) and body and isinstance(body[0], str):
+            chunks = sum(1 for line in body if line.startswith("data:"))
+        elif isinstance(body, list):
+            chunks = len(body)
+    size = len(it.request_body.data) + len(it.response_body.data)
+    rtype = what if it.messages is None else "websocket"
+    return Recording(
+        id=f"{stem}#{it.index}", path=path, suite=suite, test_id=test_id, test=try_parse_node_id(test_id),
+        kind=Kind.HTTP, method=it.method, endpoint=doc["request"]["endpoint"] or None, url=it.uri,
+        provider=provider_for_url(it.uri), model=doc["request"]["model"], streaming=streaming, chunks=chunks,
+        exception=None, status=it.status, size=size, response_type=rtype,
+    )

@@ -1,0 +1,186 @@
+"""Reading a VCR.py cassette: YAML (libyaml's CSafeLoader when present) or vcrpy's JSON serializer,
+either of them gzip-compressed; interactions with their bodies decoded for display and analysis.
+
+Bodies as vcrpy stores them: ``body.string`` text or ``!!binary`` bytes, a plain string, ``null``,
+or a JSON body stored as a YAML mapping (``parsed_body``); ``content-encoding`` gzip, deflate, br
+and zstd are decoded (br and zstd when their modules are installed). Nothing here ever rewrites
+a cassette. Websocket-style interactions (``kind``/``direction``/``data``) are kept as messages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from recordings.errors import LoadError
+
+
+@dataclass
+class Body:
+    """A decoded body: ``data`` (bytes), what it was stored as, and why it could not be decoded."""
+
+    data: bytes = b""
+    stored: str = "none"  # none | text | binary | mapping
+    encoding: str | None = None  # content-encoding, if any
+    problem: str | None = None  # a declared encoding that did not decode
+    parsed: Any = None  # a body stored as a mapping (parsed_body)
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+@dataclass
+class Interaction:
+    index: int
+    method: str | None = None
+    uri: str | None = None
+    request_headers: dict[str, str] = field(default_factory=dict)
+    request_body: Body = field(default_factory=Body)
+    status: int | None = None
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response_body: Body = field(default_factory=Body)
+    messages: list[dict[str, Any]] | None = None  # a websocket-style interaction
+
+
+def _loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse(path: str, raw: bytes) -> dict[str, Any]:
+    """A cassette's top-level mapping (``interactions``, ``version``); LoadError with one line."""
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise LoadError(path, f"corrupt gzip cassette ({exc})") from None
+    if not raw.strip():
+        raise LoadError(path, "empty file")
+    if b"\x00" in raw[:4096]:
+        raise LoadError(path, "binary file (contains NUL bytes), not a cassette")
+    if raw.lstrip()[:1] in (b"{", b"["):
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise LoadError(path, f"invalid JSON cassette: {exc}") from None
+    else:
+        import yaml
+
+        try:
+            doc = yaml.load(raw, Loader=_loader())  # noqa: S506 - a safe loader
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise LoadError(path, f"invalid YAML{where}: {problem}") from None
+        except RecursionError:
+            raise LoadError(path, "nested too deeply to read") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("interactions"), list):
+        what = type(doc).__name__ if not isinstance(doc, dict) else "a mapping without an 'interactions' list"
+        raise LoadError(path, f"not a cassette: top level is {what}")
+    return doc
+
+
+def _headers(value: Any) -> dict[str, str]:
+    """Header name → first value (vcrpy keeps every value as a list of strings)."""
+    out: dict[str, str] = {}
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, list):
+                v = v[0] if v else ""
+            out[str(k)] = v if isinstance(v, str) else str(v)
+    return out
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    name = name.lower()
+    for k, v in headers.items():
+        if k.lower() == name:
+            return v
+    return None
+
+
+def decode_body(value: Any, headers: dict[str, str]) -> Body:
+    body = Body()
+    if isinstance(value, dict):
+        if "parsed_body" in value:
+            body.stored, body.parsed = "mapping", value["parsed_body"]
+            body.data = orjson.dumps(value["parsed_body"])
+            return body
+        value = value.get("string")
+    if value is None:
+        return body
+    if isinstance(value, bytes):
+        body.stored, data = "binary", value
+    elif isinstance(value, str):
+        body.stored, data = "text", value.encode("utf-8", "surrogatepass")
+    else:
+        body.stored, data = "mapping", orjson.dumps(value)
+        body.parsed = value
+    encoding = (_header(headers, "content-encoding") or "").strip().lower() or None
+    body.encoding = encoding
+    try:
+        if encoding == "gzip":
+            data = gzip.decompress(data)
+        elif encoding == "deflate":
+            try:
+                data = zlib.decompress(data)
+            except zlib.error:
+                data = zlib.decompress(data, -zlib.MAX_WBITS)
+        elif encoding == "br":
+            try:
+                import brotli
+            except ImportError:
+                body.problem = "br body: install brotli to decode it"
+            else:
+                data = brotli.decompress(data)
+        elif encoding == "zstd":
+            try:
+                import zstandard
+            except ImportError:
+                body.problem = "zstd body: install zstandard to decode it"
+            else:
+                data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
+        elif encoding not in (None, "identity"):
+            body.problem = f"unknown content-encoding {encoding!r}: shown as stored"
+    except Exception as exc:  # noqa: BLE001 - any codec error is one line about this body
+        body.problem = f"declared content-encoding {encoding} does not decode ({type(exc).__name__})"
+    body.data = data
+    return body
+
+
+def interactions(doc: dict[str, Any]) -> list[Interaction]:
+    out = []
+    for i, item in enumerate(doc.get("interactions") or []):
+        it = Interaction(i)
+        if not isinstance(item, dict):
+            it.messages = [{"data": item}]
+            out.append(it)
+            continue
+        request, response = item.get("request"), item.get("response")
+        if not isinstance(request, dict) and not isinstance(response, dict):
+            it.messages = [item]  # websocket-style: kind, direction, data
+            out.append(it)
+            continue
+        request = request if isinstance(request, dict) else {}
+        response = response if isinstance(response, dict) else {}
+        it.method = request.get("method") if isinstance(request.get("method"), str) else None
+        it.uri = request.get("uri") if isinstance(request.get("uri"), str) else None
+        it.request_headers = _headers(request.get("headers"))
+        it.request_body = decode_body(request.get("body"), it.request_headers)
+        status = response.get("status")
+        code = status.get("code") if isinstance(status, dict) else status
+        it.status = code if isinstance(code, int) and not isinstance(code, bool) else None
+        it.response_headers = _headers(response.get("headers"))
+        it.response_body = decode_body(response.get("body"), it.response_headers)
+        out.append(it)
+    return out
+
+
+def content_type(it: Interaction) -> str:
+    return (_header(it.response_headers, "content-type") or "").split(";")[0].strip().lower()

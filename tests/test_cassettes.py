@@ -1,0 +1,154 @@
+"""VCR.py cassettes: read, listed and shown (the sample cassette, and the real ones of ../shared)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT, SAMPLE
+
+VCR_SAMPLE = ROOT.parent / "shared" / "corpora" / "vcr-sample"
+needs_vcr = pytest.mark.skipif(not VCR_SAMPLE.is_dir(), reason="../shared/corpora/vcr-sample is absent")
+CASSETTE = SAMPLE / "vcr" / "tests" / "cassettes" / "test_weather" / "test_weather_stream.yaml"
+
+
+def test_the_sample_cassette_is_listed_one_row_per_interaction(run):
+    r = run("ls", SAMPLE / "vcr", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [(d["id"], d["provider"], d["model"], d["streaming"], d["status"], d["test_id"]) for d in rows] == [
+        ("test_weather_stream#0", "openai", "gpt-4o-mini", True, 200, "tests/test_weather.py::test_weather_stream"),
+        ("test_weather_stream#1", "anthropic", "claude-haiku-4-5", False, 200,
+         "tests/test_weather.py::test_weather_stream"),
+    ]
+    assert rows[0]["chunks"] == 5 and rows[0]["suite"] == "test_weather"  # five chunks, then [DONE]
+
+
+def test_show_reassembles_an_openai_stream_verbatim(run):
+    r = run("show", "test_weather_stream#0", "--root", SAMPLE / "vcr")
+    assert r.exit_code == 0, r.stderr
+    assert "Weather in Paris?" in r.stdout
+    assert "Sunny, 21 degrees in [red]Paris[/red] :sunny:\n" in r.stdout  # recorded text, never markup
+    d = json.loads(run("show", f"{CASSETTE}#0", "--format", "json").stdout)
+    assert d["answer"]["choices"][0]["text"] == "Sunny, 21 degrees in [red]Paris[/red] :sunny:"
+    assert d["answer"]["choices"][0]["finish_reason"] == "stop"
+
+
+def test_show_decodes_a_gzip_body_and_the_whole_cassette(run):
+    d = json.loads(run("show", f"{CASSETTE}#1", "--format", "json").stdout)
+    assert d["answer"]["choices"][0]["text"] == "Bonjour!"
+    both = json.loads(run("show", CASSETTE, "--format", "json").stdout)
+    assert [p["recording"]["id"] for p in both["recordings"]] == ["test_weather_stream#0", "test_weather_stream#1"]
+    raw = run("show", f"{CASSETTE}#1", "--raw")
+    assert json.loads(raw.stdout)["content"][0]["text"] == "Bonjour!"  # the decoded body, not the gzip bytes
+    r = run("show", f"{CASSETTE}#5")
+    assert r.exit_code == 1 and "has 2 recordings: no #5" in r.stderr
+
+
+def test_commands_that_do_not_take_cassettes_yet_say_so(run):
+    for command in ("validate", "normalize", "stats"):
+        r = run(command, SAMPLE / "vcr")
+        assert "note: 1 vcr file left out: `recordings " + command + "` does not read vcr files yet" in r.stderr
+    assert CASSETTE.read_bytes().startswith(b"interactions:")  # never rewritten
+
+
+def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    folder = tmp_path / "tests" / "cassettes" / "test_x"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return path
+
+
+def test_bad_cassettes_get_one_line_each(tmp_path, run):
+    good = CASSETTE.read_text()
+    body = {"interactions": [{"request": {"method": "GET", "uri": "https://x/y", "body": None, "headers": {}},
+                              "response": {"status": {"code": 200}, "headers": {"content-encoding": ["gzip"]},
+                                           "body": {"string": b"not gzip"}}}]}
+    unknown = {"interactions": [{"request": {"method": "GET", "uri": "https://x/y", "body": None, "headers": {}},
+                                 "response": {"status": {"code": 200}, "headers": {"content-encoding": ["lzma9"]},
+                                              "body": {"string": "x"}}}]}
+    cases = {
+        "truncated.yaml": (good[: len(good) // 3], "invalid YAML"),
+        "tabs.yaml": ("interactions:\n\t- request: {}\n", "invalid YAML"),
+        "shape.yaml": ("- just\n- a list\n", "not a cassette: top level is list"),
+        "gzbody.yaml": (yaml.safe_dump(body), "interaction #0: declared content-encoding gzip does not decode"),
+        "unknown.yaml": (yaml.safe_dump(unknown), "interaction #0: unknown content-encoding 'lzma9'"),
+        "corrupt.yaml.gz": (b"\x1f\x8b\x08\x00garbage", "corrupt gzip cassette"),
+    }
+    for name, (data, _) in cases.items():
+        _write(tmp_path, name, data)
+    _write(tmp_path, "fine.yaml", good)
+    r = run("ls", tmp_path, "--format", "json")
+    assert r.exit_code == 1
+    assert len(json.loads(r.stdout)) == 2  # the good cassette's two interactions are still listed
+    lines = [line for line in r.stderr.splitlines() if "/cassettes/" in line]
+    assert len(lines) == len(cases)
+    for name, (_, reason) in cases.items():
+        assert any(line.split(": ", 1)[0].endswith(name) and reason in line for line in lines), (name, lines)
+    assert "Traceback" not in r.stderr
+
+
+def test_json_and_gzip_serializers(tmp_path, run):
+    doc = yaml.safe_load(CASSETTE.read_text())
+    for i in doc["interactions"]:  # vcrpy's JSON serializer stores bytes as text it can round-trip
+        s = i["response"]["body"]["string"]
+        if isinstance(s, bytes):
+            i["response"]["body"]["string"] = gzip.decompress(s).decode()
+            i["response"]["headers"].pop("content-encoding")
+    _write(tmp_path, "as_json.json", json.dumps(doc))
+    _write(tmp_path, "as_gz.yaml.gz", gzip.compress(CASSETTE.read_bytes()))
+    rows = json.loads(run("ls", tmp_path, "--format", "json").stdout)
+    assert sorted(r["id"] for r in rows) == ["as_gz#0", "as_gz#1", "as_json#0", "as_json#1"]
+    d = json.loads(run("show", "as_json#1", "--root", tmp_path, "--format", "json").stdout)
+    assert d["answer"]["choices"][0]["text"] == "Bonjour!"
+
+
+def _independent_text(interaction: dict) -> str | None:
+    """The answer text of a streamed interaction, read without the tool: Anthropic text deltas, or Gemini
+    part texts (thoughts left out), concatenated."""
+    response = interaction["response"]
+    body = response["body"]["string"]
+    headers = {k.lower(): v[0] for k, v in response["headers"].items()}
+    data = body if isinstance(body, bytes) else body.encode()
+    if headers.get("content-encoding") == "gzip":
+        data = gzip.decompress(data)
+    if "event-stream" not in headers.get("content-type", ""):
+        return None
+    text = []
+    for line in data.decode().splitlines():
+        if not line.startswith("data:"):
+            continue
+        event = json.loads(line[5:])
+        if event.get("type") == "content_block_delta" and event["delta"].get("type") == "text_delta":
+            text.append(event["delta"]["text"])
+        for cand in event.get("candidates", []):
+            for part in cand.get("content", {}).get("parts", []):
+                if "text" in part and not part.get("thought"):
+                    text.append(part["text"])
+    return "".join(text)
+
+
+@needs_vcr
+def test_every_shared_cassette_loads_and_streams_reassemble(run):
+    r = run("ls", VCR_SAMPLE, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert len({d["path"] for d in rows}) == 42 and len(rows) == 53
+    checked = 0
+    for path in sorted({d["path"] for d in rows}):
+        cassette = yaml.safe_load(Path(path).read_text())
+        shown = json.loads(run("show", path, "--format", "json").stdout)
+        payloads = shown["recordings"] if "recordings" in shown else [shown]
+        for interaction, payload in zip(cassette["interactions"], payloads):
+            expected = _independent_text(interaction)
+            if expected is None:
+                continue
+            got = "".join(c["text"] for c in payload["answer"]["choices"])
+            assert got == expected, path
+            checked += 1
+    assert checked == 27  # 20 Anthropic and 7 Gemini streams
