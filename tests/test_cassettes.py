@@ -152,3 +152,61 @@ def test_every_shared_cassette_loads_and_streams_reassemble(run):
             assert got == expected, path
             checked += 1
     assert checked == 27  # 20 Anthropic and 7 Gemini streams
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd"])
+def test_every_content_encoding_is_decoded_for_show(tmp_path, run, encoding):
+    import zlib
+
+    import brotli
+    import zstandard
+
+    message = json.dumps({"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+                          "content": [{"type": "text", "text": f"decoded from {encoding}"}],
+                          "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 3}}).encode()
+    packed = {"gzip": lambda b: gzip.compress(b, mtime=0), "deflate": zlib.compress, "br": brotli.compress,
+              "zstd": lambda b: zstandard.ZstdCompressor().compress(b)}[encoding](message)
+    doc = {"interactions": [{"request": {"method": "POST", "uri": "https://api.anthropic.com/v1/messages",
+                                         "body": '{"model": "claude-haiku-4-5", "messages": []}', "headers": {}},
+                             "response": {"status": {"code": 200, "message": "OK"}, "body": {"string": packed},
+                                          "headers": {"Content-Encoding": [encoding],
+                                                      "Content-Type": ["application/json"]}}}], "version": 1}
+    path = _write(tmp_path, f"test_{encoding}.yaml", yaml.safe_dump(doc))
+    d = json.loads(run("show", f"{path}#0", "--format", "json").stdout)
+    assert d["answer"]["choices"][0]["text"] == f"decoded from {encoding}"
+    assert path.read_bytes() == yaml.safe_dump(doc).encode()  # never rewritten
+
+
+def _sse(events: list[dict]) -> str:
+    return "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events)
+
+
+def test_openai_responses_stream_and_websocket_interactions(tmp_path, run):
+    events = [
+        {"type": "response.created", "response": {"model": "gpt-4.1-mini", "status": "in_progress"}},
+        {"type": "response.output_text.delta", "delta": "Hel", "output_index": 0},
+        {"type": "response.output_text.delta", "delta": "lo [b]there[/b]", "output_index": 0},
+        {"type": "response.output_item.added", "output_index": 1,
+         "item": {"type": "function_call", "call_id": "call_1", "name": "get_weather"}},
+        {"type": "response.function_call_arguments.delta", "output_index": 1, "delta": '{"city": '},
+        {"type": "response.function_call_arguments.delta", "output_index": 1, "delta": '"Paris"}'},
+        {"type": "response.completed", "response": {"model": "gpt-4.1-mini", "status": "completed",
+                                                    "usage": {"input_tokens": 5, "output_tokens": 7}}},
+    ]
+    doc = {"interactions": [
+        {"request": {"method": "POST", "uri": "https://api.openai.com/v1/responses", "headers": {},
+                     "body": json.dumps({"model": "gpt-4.1-mini", "input": "hi", "stream": True})},
+         "response": {"status": {"code": 200}, "headers": {"content-type": ["text/event-stream"]},
+                      "body": {"string": _sse(events)}}},
+        {"kind": "websocket", "direction": "send", "data": "ping"},
+    ], "version": 1}
+    path = _write(tmp_path, "test_responses.yaml", yaml.safe_dump(doc))
+    d = json.loads(run("show", f"{path}#0", "--format", "json").stdout)
+    choice = d["answer"]["choices"][0]
+    assert choice["text"] == "Hello [b]there[/b]" and choice["finish_reason"] == "completed"
+    assert [(t["name"], t["arguments"]) for t in choice["tool_calls"]] == [("get_weather", '{"city": "Paris"}')]
+    assert d["answer"]["usage"] == {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}
+    r = run("show", f"{path}#1")
+    assert r.exit_code == 0 and "send:\nping" in r.stdout
+    rows = json.loads(run("ls", tmp_path, "--format", "json").stdout)
+    assert [r["response_type"] for r in rows] == ["sse", "websocket"]

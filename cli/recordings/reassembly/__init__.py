@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from recordings.formats.llamastack.document import exception_of
 from recordings.model import Answer, ExceptionInfo
-from recordings.reassembly import anthropic, gemini, openai
+from recordings.reassembly import anthropic, gemini, openai, responses
 from recordings.reassembly.accumulate import Accumulator, Delta
 from recordings.reassembly.ollama import ollama_deltas, ollama_model_names
 from recordings.reassembly.sse import looks_like_sse
@@ -32,7 +32,7 @@ def _class(item: Any) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-_STREAM_FORMS = {"chat", "completion", "anthropic", "gemini", "interactions", "ollama"}
+_STREAM_FORMS = {"chat", "completion", "anthropic", "gemini", "interactions", "ollama", "responses"}
 
 
 def body_form(body: Any) -> str:
@@ -47,6 +47,8 @@ def body_form(body: Any) -> str:
             for line in body[:8]:
                 if isinstance(line, str) and ("interaction." in line or "content.start" in line):
                     return "interactions"
+                if isinstance(line, str) and ('"type":"response.' in line or "event: response." in line):
+                    return "responses"
             return "anthropic"
     first = items[0]
     cls = _class(first)
@@ -84,6 +86,8 @@ def body_form(body: Any) -> str:
             return "gemini"
         if first.get("type") == "message" and "content" in first:
             return "anthropic-message"
+        if first.get("object") == "response" and "output" in first:
+            return "responses-message"
         if "outputs" in first or first.get("object") == "interaction":
             return "interactions-message"
         if "error" in first and len(first) <= 3:
@@ -118,6 +122,10 @@ def _deltas(form: str, body: Any) -> Iterator[Delta]:
                 yield from gemini.content_deltas(n, item, calls)
     elif form == "interactions":
         yield from gemini.interaction_stream_deltas(items)
+    elif form == "responses":
+        yield from responses.stream_deltas(items)
+    elif form == "responses-message":
+        yield from responses.message_deltas(items[0])
     elif form == "interactions-message":
         yield from gemini.interaction_deltas(items[0])
 
@@ -160,7 +168,8 @@ def reassemble(doc: dict[str, Any]) -> Answer:
     error = exception_of(response)
     form = body_form(body)
 
-    if form in _STREAM_FORMS or form in ("chat-message", "anthropic-message", "interactions-message"):
+    if form in _STREAM_FORMS or form in ("chat-message", "anthropic-message", "interactions-message",
+                                         "responses-message"):
         acc = Accumulator().feed_all(_deltas(form, body))
         notes: tuple[str, ...] = ()
         if error is not None:

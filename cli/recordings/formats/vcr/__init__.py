@@ -50,7 +50,7 @@ class VcrFormat(Format):
         found = interactions(doc)
         for it in found:  # a declared encoding that does not decode is the cassette's problem, named once
             problem = it.request_body.problem or it.response_body.problem
-            if problem and not problem.endswith("to decode it"):
+            if problem:
                 from recordings.errors import LoadError
 
                 raise LoadError(path, f"interaction #{it.index}: {problem}")

@@ -91,6 +91,12 @@ def _one(data: Any) -> Any:
 
 def document(it: Interaction) -> dict[str, Any]:
     """The interaction as a document the shared readers understand (never written anywhere)."""
+    if it.messages is not None:  # websocket-style: its messages as turns, no answer
+        turns = [{"role": str(m.get("direction") or m.get("kind") or "message"),
+                  "content": m.get("data") if isinstance(m.get("data"), str) else orjson.dumps(m.get("data")).decode()}
+                 for m in it.messages if isinstance(m, dict)]
+        return {"test_id": None, "request": {"method": None, "url": None, "headers": {}, "endpoint": None,
+                                             "body": {"messages": turns}}, "response": {"body": None}}
     req_body: Any = _json(it.request_body.data) if it.request_body.data else None
     if req_body is None and it.request_body.data:
         req_body = it.request_body.text()
@@ -156,6 +162,6 @@ def recording(path: str, it: Interaction, stem: str, suite: str) -> Recording:
     return Recording(
         id=f"{stem}#{it.index}", path=path, suite=suite, test_id=test_id, test=try_parse_node_id(test_id),
         kind=Kind.HTTP, method=it.method, endpoint=doc["request"]["endpoint"] or None, url=it.uri,
-        provider=provider_for_url(it.uri), model=doc["request"]["model"], streaming=streaming, chunks=chunks,
+        provider=provider_for_url(it.uri), model=doc["request"].get("model"), streaming=streaming, chunks=chunks,
         exception=None, status=it.status, size=size, response_type=rtype,
     )

@@ -3,7 +3,7 @@ either of them gzip-compressed; interactions with their bodies decoded for displ
 
 Bodies as vcrpy stores them: ``body.string`` text or ``!!binary`` bytes, a plain string, ``null``,
 or a JSON body stored as a YAML mapping (``parsed_body``); ``content-encoding`` gzip, deflate, br
-and zstd are decoded (br and zstd when their modules are installed). Nothing here ever rewrites
+and zstd are decoded. Nothing here ever rewrites
 a cassette. Websocket-style interactions (``kind``/``direction``/``data``) are kept as messages.
 """
 
@@ -133,19 +133,13 @@ def decode_body(value: Any, headers: dict[str, str]) -> Body:
             except zlib.error:
                 data = zlib.decompress(data, -zlib.MAX_WBITS)
         elif encoding == "br":
-            try:
-                import brotli
-            except ImportError:
-                body.problem = "br body: install brotli to decode it"
-            else:
-                data = brotli.decompress(data)
+            import brotli
+
+            data = brotli.decompress(data)
         elif encoding == "zstd":
-            try:
-                import zstandard
-            except ImportError:
-                body.problem = "zstd body: install zstandard to decode it"
-            else:
-                data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
+            import zstandard
+
+            data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
         elif encoding not in (None, "identity"):
             body.problem = f"unknown content-encoding {encoding!r}: shown as stored"
     except Exception as exc:  # noqa: BLE001 - any codec error is one line about this body
