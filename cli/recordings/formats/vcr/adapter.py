@@ -147,21 +147,42 @@ def test_id_of(path: str) -> str | None:
     return f"{rel}::{'::'.join(parts)}{bracket}{params}"
 
 
+def _shape(it: Interaction) -> tuple[bool, int, str]:
+    """(streamed, chunks, what the body is) without parsing every chunk (``ls`` needs no more)."""
+    body = it.response_body
+    if body.problem:
+        return False, 0, body.problem
+    if body.parsed is not None:
+        return isinstance(body.parsed, list), len(body.parsed) if isinstance(body.parsed, list) else 0, "json"
+    data = body.data
+    ctype = content_type(it)
+    if ctype == "text/event-stream" or data.lstrip().startswith((b"event:", b"data:")):
+        chunks = data.count(b"\ndata:") + (1 if data.startswith(b"data:") else 0) - data.count(b"data: [DONE]")
+        return True, chunks, "sse"
+    if ctype.startswith("application/json") or data.lstrip()[:1] in (b"{", b"["):
+        if data.lstrip()[:1] == b"[":
+            parsed = _json(data)
+            if isinstance(parsed, list):
+                return True, len(parsed), "json"
+        return False, 0, "json"
+    return False, 0, ctype or "bytes"
+
+
+def _request_model(it: Interaction, path: str) -> str | None:
+    data = it.request_body.data
+    body = _json(data) if data[:1] in (b"{", b"[") else None
+    return _model(body, path)
+
+
 def recording(path: str, it: Interaction, stem: str, suite: str) -> Recording:
-    doc = document(it)
-    body, streaming, what = response_body(it)
+    streaming, chunks, what = _shape(it)
     test_id = test_id_of(path)
-    chunks = 0
-    if streaming:
-        if isinstance(body, list) and body and isinstance(body[0], str):
-            chunks = sum(1 for line in body if line.startswith("data:"))
-        elif isinstance(body, list):
-            chunks = len(body)
+    endpoint = urlsplit(it.uri or "").path
     size = len(it.request_body.data) + len(it.response_body.data)
     rtype = what if it.messages is None else "websocket"
     return Recording(
         id=f"{stem}#{it.index}", path=path, suite=suite, test_id=test_id, test=try_parse_node_id(test_id),
-        kind=Kind.HTTP, method=it.method, endpoint=doc["request"]["endpoint"] or None, url=it.uri,
-        provider=provider_for_url(it.uri), model=doc["request"].get("model"), streaming=streaming, chunks=chunks,
+        kind=Kind.HTTP, method=it.method, endpoint=endpoint or None, url=it.uri,
+        provider=provider_for_url(it.uri), model=_request_model(it, endpoint), streaming=streaming, chunks=chunks,
         exception=None, status=it.status, size=size, response_type=rtype,
     )
