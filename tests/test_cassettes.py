@@ -50,7 +50,7 @@ def test_show_decodes_a_gzip_body_and_the_whole_cassette(run):
 
 
 def test_commands_that_do_not_take_cassettes_yet_say_so(run):
-    for command in ("validate", "normalize", "stats"):
+    for command in ("validate", "normalize", "prune"):
         r = run(command, SAMPLE / "vcr")
         assert "note: 1 vcr file left out: `recordings " + command + "` does not read vcr files yet" in r.stderr
     assert CASSETTE.read_bytes().startswith(b"interactions:")  # never rewritten
@@ -210,3 +210,14 @@ def test_openai_responses_stream_and_websocket_interactions(tmp_path, run):
     assert r.exit_code == 0 and "send:\nping" in r.stdout
     rows = json.loads(run("ls", tmp_path, "--format", "json").stdout)
     assert [r["response_type"] for r in rows] == ["sse", "websocket"]
+
+
+def test_stats_counts_interactions_per_host_and_the_largest_cassettes(run):
+    d = json.loads(run("stats", SAMPLE / "vcr", "--format", "json").stdout)
+    assert d["files"] == 2  # interactions
+    assert {k: v["count"] for k, v in d["by"]["host"].items()} == {"api.anthropic.com": 1, "api.openai.com": 1}
+    assert {k: v["count"] for k, v in d["by"]["suite"].items()} == {"test_weather": 2}  # the test module
+    assert d["streaming"]["streamed"] == 1
+    assert d["tokens"] == {"claude-haiku-4-5": {"prompt": 9, "completion": 4}}
+    assert [(x["path"], x["bytes"]) for x in d["largest"]] == [(str(CASSETTE), CASSETTE.stat().st_size)]
+    assert d["health"]["orphaned"]["count"] == 0 and d["health"]["hash_mismatch"]["count"] == 0

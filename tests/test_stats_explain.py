@@ -14,7 +14,7 @@ CHAT_HASH = "b77e97369d3fc2851d5496f2e80a8aae05f6f8dde5724e19a750d2322d7c639f"
 
 
 def _stats(run, *args):
-    r = run("stats", SAMPLE, "--format", "json", *args)
+    r = run("stats", SAMPLE / "tests", "--format", "json", *args)  # the Llama Stack recordings of the sample
     assert r.exit_code == 0, r.stderr
     return json.loads(r.stdout)
 

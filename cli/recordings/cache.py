@@ -28,7 +28,7 @@ import orjson
 from recordings import __version__
 
 MAGIC = b"recordings-cache 3\n"
-SCHEMA = 4  # 4: a file caches the list of its recordings (cassettes hold several)
+SCHEMA = 5  # 5: stats keep a list per file (cassettes hold several recordings)
 RACY_SECONDS = 2.0
 
 

@@ -21,6 +21,8 @@ class FileStats:
     name_matches_hash: bool | None  # None: no hash rule (file processors)
     normalized: bool
     request_hash: str | None = None  # set when the name does not match it
+    file_size: int = 0  # the whole file (a cassette holds several recordings)
+    prunable: bool = True  # whether its format's files are judged for orphans (prune's ability)
 
 
 def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
@@ -62,8 +64,8 @@ def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
     return usage.prompt_tokens or 0, usage.completion_tokens or 0
 
 
-def file_stats(path: str) -> FileStats | Problem:
-    """Per-file work for stats (runs in worker processes)."""
+def file_stats(path: str) -> list[FileStats] | Problem:
+    """Per-file work for stats (runs in worker processes): one entry per recording of the file."""
     from recordings.errors import LoadError
     from recordings.formats import format_for_file
     from recordings.loader import load
@@ -77,6 +79,14 @@ def file_stats(path: str) -> FileStats | Problem:
         return Problem(path, "nested too deeply to read")
     rec, doc = loaded.recording, loaded.doc
     fmt = format_for_file(path, loaded.raw)  # the hash rules and normalization are the format's abilities
+    size, prunable = len(loaded.raw), "prune" in fmt.abilities
+    if len(loaded.recordings) > 1 or fmt.hashing is None:  # e.g. a cassette: usage per interaction
+        try:
+            docs = fmt.documents(doc)
+            return [FileStats(r, *quick_usage(d), None, True, None, size, prunable)
+                    for r, d in zip(loaded.recordings, docs)]
+        except (RecursionError, TypeError, ValueError) as exc:
+            return Problem(path, f"could not be measured ({type(exc).__name__})")
     try:
         prompt, completion = quick_usage(doc)
         name_ok: bool | None = None
@@ -88,7 +98,8 @@ def file_stats(path: str) -> FileStats | Problem:
                       or not fmt.normalization.normalize_document(doc, hash_of_name(rec.id), apply=False))
     except (RecursionError, TypeError, ValueError) as exc:
         return Problem(path, f"could not be measured ({type(exc).__name__})")
-    return FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h)
+    return [FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h, size,
+                      prunable)]
 
 
 @dataclass
@@ -124,7 +135,7 @@ class CorpusStats:
         self.files += 1
         self.bytes += r.size
         for dim, value in (("suite", r.suite), ("provider", r.provider or "-"), ("model", r.model or "-"),
-                           ("endpoint", r.endpoint or "-"), ("kind", r.kind.value)):
+                           ("endpoint", r.endpoint or "-"), ("kind", r.kind.value), ("host", _host(r.url))):
             self.by[dim][value].add(r.size)
         if r.streaming:
             self.streamed += 1
@@ -145,12 +156,13 @@ class CorpusStats:
                 self.rename_targets[r.path] = rename_target(r.path, s.request_hash)
         if not s.normalized:
             self.not_normalized.append(r.path)
-        if r.shared:
+        if r.shared and s.prunable:  # a cassette has no shared recordings
             self.shared += 1
-        self.largest.append((r.size, r.path))
+        self.largest.append((s.file_size or r.size, r.path))
 
     def finish(self) -> None:
-        self.largest = sorted(self.largest, key=lambda x: (-x[0], x[1]))[:10]
+        files = {path: size for size, path in self.largest}  # a file once, however many recordings it holds
+        self.largest = sorted(((size, path) for path, size in files.items()), key=lambda x: (-x[0], x[1]))[:10]
 
     def renamable(self) -> int:
         """How many hash mismatches ``normalize --rehash`` can really rename (target free, claimed once)."""
@@ -195,17 +207,26 @@ class CorpusStats:
         }
 
 
-def _encode(item: FileStats | Problem) -> list[Any] | None:
+def _host(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "-") if url else "-"
+    except ValueError:
+        return "-"
+
+
+def _encode(item: list[FileStats] | Problem) -> list[Any] | None:
     if isinstance(item, Problem):
         return None
-    return [item.recording.state(), item.prompt_tokens, item.completion_tokens, item.name_matches_hash,
-            item.normalized, item.request_hash]
+    return [[s.recording.state(), s.prompt_tokens, s.completion_tokens, s.name_matches_hash, s.normalized,
+             s.request_hash, s.file_size, s.prunable] for s in item]
 
 
-def _decode(path: str, value: list[Any]) -> FileStats:
+def _decode(path: str, value: list[Any]) -> list[FileStats]:
     from recordings.model import recording_from_state
 
-    return FileStats(recording_from_state(path, value[0]), value[1], value[2], value[3], value[4], value[5])
+    return [FileStats(recording_from_state(path, v[0]), *v[1:]) for v in value]
 
 
 def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | None = None,
@@ -221,9 +242,11 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
     for item in progress(items) if progress else items:
         if isinstance(item, Problem):
             result.unreadable.append(item)
-        else:
-            result.add(item)
-            records.append(item.recording)
+            continue
+        for s in item:
+            result.add(s)
+            if s.prunable:  # orphans only where prune judges them
+                records.append(s.recording)
     if root is not None:
         try:
             index, _source = build_index(root, cache=cache)
