@@ -221,3 +221,55 @@ def test_stats_counts_interactions_per_host_and_the_largest_cassettes(run):
     assert d["tokens"] == {"claude-haiku-4-5": {"prompt": 9, "completion": 4}}
     assert [(x["path"], x["bytes"]) for x in d["largest"]] == [(str(CASSETTE), CASSETTE.stat().st_size)]
     assert d["health"]["orphaned"]["count"] == 0 and d["health"]["hash_mismatch"]["count"] == 0
+
+
+def _mutated(tmp_path: Path, name: str, mutate) -> Path:
+    doc = yaml.safe_load(CASSETTE.read_text())
+    mutate(doc)
+    return _write(tmp_path / name, "test_weather_stream.yaml", yaml.safe_dump(doc))
+
+
+def test_diff_tells_noise_from_changes_interaction_by_interaction(tmp_path, run):
+    def noise(doc):
+        doc["interactions"][0]["response"]["headers"]["date"] = ["Sun, 30 Nov 2025"]
+        doc["interactions"][0]["response"]["headers"]["cf-ray"] = ["abc-CDG"]
+        doc["interactions"][0]["request"]["headers"]["User-Agent"] = ["OpenAI/Python 9.9"]
+        body = doc["interactions"][0]["response"]["body"]
+        body["string"] = body["string"].replace("chatcmpl-abc", "chatcmpl-xyz").replace("1764000100", "1764999999")
+
+    def changed(doc):
+        body = doc["interactions"][0]["response"]["body"]
+        body["string"] = body["string"].replace("21 degrees", "25 degrees")
+
+    def added(doc):
+        doc["interactions"].append(doc["interactions"][1])
+
+    r = run("diff", CASSETTE, _mutated(tmp_path, "noise", noise), "--format", "json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 0 and d["status"] == "noise" and set(d["what"]) == {"headers", "ids", "timestamps"}
+    r = run("diff", CASSETTE, _mutated(tmp_path, "changed", changed), "--format", "json")
+    d = json.loads(r.stdout)
+    assert r.exit_code == 1 and d["what"] == ["answer text"]
+    assert "-Sunny, 21 degrees in [red]Paris[/red] :sunny:" in d["answer_diff"]
+    assert d["answer_diff"][0].endswith("test_weather_stream.yaml#0")
+    r = run("diff", CASSETTE, _mutated(tmp_path, "added", added), "--format", "json")
+    assert r.exit_code == 1 and json.loads(r.stdout)["what"] == ["interactions added"]
+
+
+def test_diff_of_two_cassette_folders_and_a_git_revision(tmp_path, run):
+    import shutil
+    import subprocess
+
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE / "vcr", repo)
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+           "PATH": __import__("os").environ["PATH"]}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "x"], cwd=repo, check=True, env=env)
+    cassette = repo / "tests/cassettes/test_weather/test_weather_stream.yaml"
+    cassette.write_text(cassette.read_text().replace("21 degrees", "22 degrees"))
+    r = run("diff", "HEAD", "--root", repo, "--format", "json")
+    assert r.exit_code == 1, r.stderr
+    files = json.loads(r.stdout)["files"]
+    assert [(f["status"], f["what"]) for f in files] == [("changed", ["answer text"])]

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.errors import LoadError
-from recordings.formats.llamastack.document import summarize
-from recordings.formats.llamastack.layout import suite_of
-from recordings.loader import parse_document
 from recordings.model import Answer
 from recordings.sources import Entry, Source
 from recordings.shapes import as_dict
@@ -76,11 +73,74 @@ class CorpusDiff:
 
 
 def _suite(rel: str) -> str:
-    return suite_of(rel)
+    from recordings.formats import format_for_file
+
+    return format_for_file(rel).suite_of(rel)
 
 
-def _parse(rel: str, raw: bytes) -> dict[str, Any]:
-    return parse_document(rel, raw)
+def parse_file(rel: str, raw: bytes) -> dict[str, Any]:
+    from recordings.formats import format_for_file
+
+    return format_for_file(rel, raw).parse(rel, raw)
+
+
+# response headers whose values change at every re-record: never a change a test sees
+VOLATILE_HEADERS = ("date", "request-id", "x-request-id", "openai-processing-ms", "x-envoy-upstream-service-time",
+                    "server-timing", "set-cookie", "cf-ray", "cf-cache-status", "anthropic-organization-id",
+                    "openai-organization", "openai-project", "x-goog-request-id", "alt-svc", "age", "etag",
+                    "content-length", "via", "server", "expires", "last-modified", "report-to", "nel")
+
+
+def _volatile(header: str) -> bool:
+    h = header.lower()
+    return h in VOLATILE_HEADERS or h.startswith(("x-ratelimit-", "anthropic-ratelimit-", "cf-", "x-amz-"))
+
+
+def compare_files(orel: str, od: dict[str, Any], nrel: str, nd: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """Two parsed files of one format: changed (with what a test would see differently) or noise (with its
+    kinds). A file holding several recordings (a cassette) is compared interaction by interaction:
+    interactions added or removed, a request, a status or an answer are changes; volatile headers, ids,
+    timestamps and re-chunking are noise."""
+    from recordings.formats import format_for_file
+
+    fmt = format_for_file(nrel)
+    if fmt.name == "llama-stack":
+        return compare_docs(od, nd)
+    old_docs, new_docs = fmt.documents(od), fmt.documents(nd)
+    changed: list[str] = []
+    noise: list[str] = []
+    if len(old_docs) != len(new_docs):
+        changed.append("interactions added" if len(new_docs) > len(old_docs) else "interactions removed")
+    for a, b in zip(old_docs, new_docs):
+        a_req, b_req = dict(a.get("request") or {}), dict(b.get("request") or {})
+        if a_req.pop("headers", None) != b_req.pop("headers", None):
+            noise.append("headers")
+        if (a.get("response") or {}).get("status") != (b.get("response") or {}).get("status"):
+            changed.append("status")
+        a2 = {**a, "request": a_req, "response": {k: v for k, v in (a.get("response") or {}).items() if k != "status"}}
+        b2 = {**b, "request": b_req, "response": {k: v for k, v in (b.get("response") or {}).items() if k != "status"}}
+        status, what = compare_docs(a2, b2)
+        (changed if status == CHANGED else noise).extend(w for w in what if w != "other fields")
+    for a_it, b_it in zip(_raw_interactions(od), _raw_interactions(nd)):
+        a_h = {k.lower(): v for k, v in _response_headers(a_it).items()}
+        b_h = {k.lower(): v for k, v in _response_headers(b_it).items()}
+        keys = {k for k in set(a_h) | set(b_h) if a_h.get(k) != b_h.get(k)}
+        if keys:
+            noise.append("headers") if all(_volatile(k) for k in keys) else changed.append("response headers")
+    if changed:
+        return CHANGED, tuple(dict.fromkeys(changed))
+    return NOISE, tuple(dict.fromkeys(noise)) or ("other fields",)
+
+
+def _raw_interactions(doc: dict[str, Any]) -> list[Any]:
+    items = doc.get("interactions")
+    return items if isinstance(items, list) else []
+
+
+def _response_headers(item: Any) -> dict[str, Any]:
+    response = item.get("response") if isinstance(item, dict) else None
+    headers = response.get("headers") if isinstance(response, dict) else None
+    return headers if isinstance(headers, dict) else {}
 
 
 # --- what a test sees ------------------------------------------------------------------------
@@ -235,8 +295,10 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
             if isinstance(raw, str):
                 continue
             try:
-                doc = _parse(e.rel, raw)
-                r = summarize(e.rel, doc, len(raw))
+                from recordings.formats import format_for_file
+
+                doc = parse_file(e.rel, raw)
+                r = format_for_file(e.rel, raw).summarize(e.rel, doc, len(raw))
             except LoadError:
                 continue
             keys.setdefault((r.test_id, r.endpoint, r.kind.value), []).append(name)
@@ -263,7 +325,7 @@ def _single(status: str, rel: str, raw: bytes | str, old: bool) -> FileDiff:
     if isinstance(raw, str):
         return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=raw)
     try:
-        _parse(rel, raw)
+        parse_file(rel, raw)
     except LoadError as exc:
         return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=exc.reason)
     return FileDiff(status, rel if old else None, None if old else rel, _suite(rel))
@@ -276,15 +338,15 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
     if ob == nb and not renamed:
         return FileDiff(UNCHANGED, orel, nrel, suite)
     try:
-        od = _parse(orel, ob)
+        od = parse_file(orel, ob)
     except LoadError as exc:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{orel} (old): {exc.reason}")
     try:
-        nd = _parse(nrel, nb)
+        nd = parse_file(nrel, nb)
     except LoadError as exc:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{nrel} (new): {exc.reason}")
     try:
-        status, what = compare_docs(od, nd)
+        status, what = compare_files(orel, od, nrel, nd)
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
     return FileDiff(status, orel, nrel, suite, what, renamed)

@@ -117,9 +117,9 @@ def diff_command(
 
 
 def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> int:
-    from recordings.corpus_diff import CHANGED, answer_diff, compare_docs, deep_diff
+    from recordings.corpus_diff import CHANGED, answer_diff, compare_files, deep_diff, parse_file
     from recordings.errors import LoadError
-    from recordings.loader import parse_document, read_bytes
+    from recordings.loader import read_bytes
     from recordings.output.diffing import render_unified
     from recordings.output.jsonout import write_json
 
@@ -127,7 +127,7 @@ def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> i
     for p in (old_path, new_path):
         try:
             raw = read_bytes(p)
-            docs.append((raw, parse_document(p, raw)))
+            docs.append((raw, parse_file(p, raw)))
         except LoadError as exc:
             sys.stderr.write(f"{exc.path}: {exc.reason}\n")
             return EXIT_USAGE
@@ -136,9 +136,18 @@ def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> i
     if ob == nb:
         status, what = "identical", ()
     else:
-        status, what = compare_docs(od, nd)
-    semantic = deep_diff(od, nd, exact=exact) if status != "identical" else []
-    unified = answer_diff(od, nd, old_path, new_path) if status != "identical" else []
+        status, what = compare_files(old_path, od, new_path, nd)
+    from recordings.formats import format_for_file
+
+    fmt_ = format_for_file(new_path, nb)
+    pairs = list(zip(fmt_.documents(od), fmt_.documents(nd))) if status != "identical" else []
+    several = len(pairs) > 1 or fmt_.name != "llama-stack"
+    semantic, unified = [], []
+    for i, (a, b) in enumerate(pairs):  # a cassette: interaction by interaction
+        prefix = f"#{i} " if several else ""
+        semantic += [prefix + line for line in deep_diff(a, b, exact=exact)]
+        names = (f"{old_path}#{i}", f"{new_path}#{i}") if several else (old_path, new_path)
+        unified += answer_diff(a, b, *names)
     if fmt is Format.json:
         write_json({"old": old_path, "new": new_path, "status": status, "what": list(what),
                     "differences": semantic, "answer_diff": unified})

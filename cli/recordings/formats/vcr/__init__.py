@@ -3,9 +3,9 @@ holding a list of request/response interactions; each interaction is one recordi
 
 Read by :mod:`.cassette` (YAML with libyaml, JSON, gzip; bodies decoded), seen by the model through
 :mod:`.adapter` (a :class:`~recordings.model.Recording` per interaction, and a document in the shape
-the protocol readers take). Cassettes are read, listed, shown and counted by ``stats``; the
-commands that would change or judge them (normalize, prune, validate's rules, diff, explain) do
-not take them yet.
+the protocol readers take). Cassettes are read, listed, shown, compared (``diff``) and counted
+(``stats``); the commands that would change or judge them (normalize, prune, validate's rules,
+explain) do not take them yet.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
 
 class VcrFormat(Format):
     name = "vcr"
-    abilities = frozenset({"ls", "show", "stats"})
+    abilities = frozenset({"ls", "show", "stats", "diff"})
 
     def starts_corpus(self, folder_name: str) -> bool:
         return folder_name == "cassettes"
