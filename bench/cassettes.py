@@ -2,6 +2,9 @@
 
     python bench/make_cassettes.py /tmp/cassettes1500
     python bench/cassettes.py /tmp/cassettes1500 [--repeat 3]
+
+``diff`` compares the corpus with a git revision of itself in which 50 cassettes were re-recorded
+(an answer changed); its baseline is parsing both sides.
 """
 
 from __future__ import annotations
@@ -38,11 +41,38 @@ def main() -> None:
     print(f"{'baseline read+libyaml':<22} {base:7.3f} s  {base_m:6.1f} MiB")
     one = next(os.path.join(d, f) for d, _, fs in os.walk(args.corpus) for f in sorted(fs) if f.endswith(".yaml"))
     rec = [sys.executable, "-m", "recordings"]
+    repo = _revision_pair(args.corpus)
     for name, argv, warm in (("ls (no cache)", rec + ["ls", args.corpus, "--no-cache"], True),
                              ("ls (cache)", rec + ["ls", args.corpus], True),
-                             ("show one cassette", rec + ["show", one], True)):
+                             ("show one cassette", rec + ["show", one], True),
+                             ("stats (no cache)", rec + ["stats", args.corpus, "--no-cache"], True),
+                             ("diff HEAD (50 changed)", rec + ["diff", "HEAD", "--root", repo], True)):
         t, m, code = measure(argv, args.repeat, warm)
-        print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / base:5.2f}x  exit {code}")
+        ref = 2 * base if name.startswith("diff") else base
+        print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / ref:5.2f}x{' (of both)' if ref != base else ''}  exit {code}")
+
+
+def _revision_pair(corpus: str) -> str:
+    """A git repository of the corpus whose working tree re-recorded 50 cassettes (one answer word each)."""
+    import shutil
+    import subprocess
+
+    repo = tempfile.mkdtemp(prefix="cassette-repo-")
+    shutil.copytree(corpus, repo, dirs_exist_ok=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
+           "GIT_COMMITTER_EMAIL": "b@b"}
+    for argv in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "corpus"]):
+        subprocess.run(argv, cwd=repo, check=True, env=env)
+    changed = 0
+    for d, _, fs in sorted(os.walk(repo)):
+        for f in sorted(fs):
+            path = os.path.join(d, f)
+            if changed < 50 and f.endswith(".yaml"):
+                text = open(path).read()
+                if " fox" in text:
+                    open(path, "w").write(text.replace(" fox", " cat", 1))
+                    changed += 1
+    return repo
 
 
 if __name__ == "__main__":
