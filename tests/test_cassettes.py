@@ -273,3 +273,26 @@ def test_diff_of_two_cassette_folders_and_a_git_revision(tmp_path, run):
     assert r.exit_code == 1, r.stderr
     files = json.loads(r.stdout)["files"]
     assert [(f["status"], f["what"]) for f in files] == [("changed", ["answer text"])]
+
+
+def test_explicitly_named_cassettes_belong_to_the_test_that_names_them(tmp_path, run):
+    project = tmp_path / "p"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    (project / "tests" / "test_mod.py").write_text(
+        "import pytest\nimport vcr\n\npytestmark = pytest.mark.vcr('module_wide.yaml')\n\n"
+        "@pytest.mark.vcr('shared_login.yaml', 'second.yaml')\ndef test_login():\n    pass\n\n"
+        "@pytest.mark.vcr('class_wide.yaml')\nclass TestThings:\n    def test_a(self):\n        pass\n\n"
+        "def test_plain():\n    with vcr.use_cassette('tests/cassettes/test_mod/by_vcrpy.yaml'):\n        pass\n")
+    body = CASSETTE.read_text()
+    for name in ("shared_login", "second", "class_wide", "by_vcrpy", "module_wide", "TestThings.test_b[x-1]"):
+        _write(project, f"{name}.yaml", body).rename(project / "tests/cassettes/test_x" / f"{name}.yaml")
+    (project / "tests/cassettes/test_x").rename(project / "tests/cassettes/test_mod")
+    rows = json.loads(run("ls", project, "--format", "json").stdout)
+    got = {r["id"].split("#")[0]: r["test_id"] for r in rows}
+    assert got == {
+        "shared_login": "tests/test_mod.py::test_login", "second": "tests/test_mod.py::test_login",
+        "class_wide": "tests/test_mod.py::TestThings::test_a", "by_vcrpy": "tests/test_mod.py::test_plain",
+        "module_wide": "tests/test_mod.py::test_login",
+        "TestThings.test_b[x-1]": "tests/test_mod.py::TestThings::test_b[x-1]",  # the default naming
+    }

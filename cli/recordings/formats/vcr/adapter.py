@@ -126,25 +126,10 @@ def _project_root(folder: str) -> str:
 
 
 def test_id_of(path: str) -> str | None:
-    """The pytest node id pytest-recording's default naming gives this cassette:
-    ``<module folder>/cassettes/<module>/[Class.]test[params].yaml`` → ``<module>.py::[Class::]test[params]``.
+    """The pytest node id of the test that records into this cassette (see :mod:`.naming`)."""
+    from recordings.formats.vcr.naming import test_id_of as named
 
-    Characters pytest-recording replaced by ``-`` stay ``-``: the id is what the name says.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    module = os.path.basename(folder)
-    cassettes = os.path.dirname(folder)
-    if os.path.basename(cassettes) != "cassettes":
-        return None
-    name = os.path.basename(path)
-    for suffix in (".gz", ".yaml", ".yml", ".json"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-    head, bracket, params = name.partition("[")
-    parts = head.split(".")
-    test_file = os.path.join(os.path.dirname(cassettes), module + ".py")
-    rel = os.path.relpath(test_file, _project_root(os.path.dirname(cassettes))).replace(os.sep, "/")
-    return f"{rel}::{'::'.join(parts)}{bracket}{params}"
+    return named(path, _project_root(os.path.dirname(os.path.dirname(os.path.abspath(path)))))
 
 
 def _shape(it: Interaction) -> tuple[bool, int, str]:
