@@ -110,20 +110,21 @@ def test_json_and_gzip_serializers(tmp_path, run):
 
 def _independent_text(interaction: dict) -> str | None:
     """The answer text of a streamed interaction, read without the tool: Anthropic text deltas, or Gemini
-    part texts (thoughts left out), concatenated."""
+    part texts (thoughts left out; SSE or a JSON array), concatenated."""
     response = interaction["response"]
     body = response["body"]["string"]
     headers = {k.lower(): v[0] for k, v in response["headers"].items()}
     data = body if isinstance(body, bytes) else body.encode()
     if headers.get("content-encoding") == "gzip":
         data = gzip.decompress(data)
-    if "event-stream" not in headers.get("content-type", ""):
+    if "event-stream" in headers.get("content-type", ""):
+        events = [json.loads(line[5:]) for line in data.decode().splitlines() if line.startswith("data:")]
+    elif data.lstrip().startswith(b"["):  # Gemini streamGenerateContent without alt=sse: a JSON array
+        events = json.loads(data)
+    else:
         return None
     text = []
-    for line in data.decode().splitlines():
-        if not line.startswith("data:"):
-            continue
-        event = json.loads(line[5:])
+    for event in events:
         if event.get("type") == "content_block_delta" and event["delta"].get("type") == "text_delta":
             text.append(event["delta"]["text"])
         for cand in event.get("candidates", []):
@@ -151,7 +152,7 @@ def test_every_shared_cassette_loads_and_streams_reassemble(run):
             got = "".join(c["text"] for c in payload["answer"]["choices"])
             assert got == expected, path
             checked += 1
-    assert checked == 27  # 20 Anthropic and 7 Gemini streams
+    assert checked == 42  # 20 Anthropic SSE, 7 Gemini SSE and 15 Gemini JSON-array streams
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd"])
