@@ -297,3 +297,39 @@ def test_explicitly_named_cassettes_belong_to_the_test_that_names_them(tmp_path,
         "module_wide": "tests/test_mod.py::test_login",
         "TestThings.test_b[x-1]": "tests/test_mod.py::TestThings::test_b[x-1]",  # the default naming
     }
+
+
+def test_static_cassette_dir_and_name_overrides(tmp_path, run):
+    project = tmp_path / "p"
+    tests = project / "tests"
+    (tests / "api").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    # a conftest sends every module's cassettes to one flat folder
+    (tests / "conftest.py").write_text("import os\nimport pytest\n\n@pytest.fixture(scope='module')\n"
+                                       "def vcr_cassette_dir(request):\n"
+                                       "    return os.path.join(os.path.dirname(__file__), 'cassettes')\n")
+    (tests / "api" / "test_users.py").write_text("class TestUsers:\n    def test_list(self):\n        pass\n")
+    # a module that records every test into one static name, in its own folder
+    (tests / "test_single.py").write_text(
+        "import pytest\nfrom pathlib import Path\n\n@pytest.fixture\ndef vcr_cassette_dir():\n"
+        "    return str(Path(__file__).parent / 'cassettes' / 'single')\n\n@pytest.fixture\n"
+        "def default_cassette_name():\n    return 'everything'\n\ndef test_one():\n    pass\n")
+    body = CASSETTE.read_text()
+    (tests / "cassettes" / "single").mkdir(parents=True)
+    (tests / "cassettes" / "TestUsers.test_list.yaml").write_text(body)
+    (tests / "cassettes" / "single" / "everything.yaml").write_text(body)
+    rows = json.loads(run("ls", project, "--format", "json").stdout)
+    got = {r["id"].split("#")[0]: r["test_id"] for r in rows}
+    assert got == {"TestUsers.test_list": "tests/api/test_users.py::TestUsers::test_list",
+                   "everything": "tests/test_single.py::test_one"}
+
+
+def test_ls_table_names_method_host_and_status_of_interactions(run, tmp_path):
+    r = run("ls", SAMPLE / "vcr")
+    assert "POST api.openai.com/v1/chat/completions" in r.stdout
+    assert "POST api.anthropic.com/v1/messages" in r.stdout
+    doc = yaml.safe_load(CASSETTE.read_text())
+    doc["interactions"][1]["response"]["status"] = {"code": 529, "message": "Overloaded"}
+    _write(tmp_path, "overloaded.yaml", yaml.safe_dump(doc))
+    r = run("ls", tmp_path)
+    assert any(line.startswith("overloaded#1") and line.rstrip().endswith("http-529") for line in r.stdout.splitlines())

@@ -19,13 +19,26 @@ def test_label(r: Recording) -> str:
     return os.path.basename(file) + sep + rest
 
 
+def endpoint_label(r: Recording) -> str:
+    """The endpoint; for an interaction of a cassette (which may call any host), method, host and path."""
+    if "#" in r.id and r.url:
+        from urllib.parse import urlsplit
+
+        try:
+            host = urlsplit(r.url).hostname or ""
+        except ValueError:
+            host = ""
+        return f"{r.method or '?'} {host}{r.endpoint or ''}"
+    return r.endpoint or "-"
+
+
 def row(r: Recording) -> tuple[str, ...]:
     stream = f"yes {r.chunks}" if r.streaming else "no"
     return (
         visible(r.short_id),
         visible(r.suite),
         visible(test_label(r)),
-        visible(r.endpoint or "-"),
+        visible(endpoint_label(r)),
         visible(r.model or "-"),
         stream,
         human_size(r.size),

@@ -2,6 +2,9 @@
 
 * Default: ``<module folder>/cassettes/<module>/[Class.]test[params].yaml`` belongs to
   ``<module>.py::[Class::]test[params]`` (characters pytest-recording replaced by ``-`` stay ``-``).
+* ``vcr_cassette_dir`` and ``default_cassette_name`` fixtures that return a static value (in the
+  test module or a ``conftest.py``): a cassette in that folder belongs to the test of its name in the
+  modules the fixture covers.
 * Named explicitly, read statically from the test module with :mod:`ast`: ``@pytest.mark.vcr("x.yaml")``
   on a test or its class, a module's ``pytestmark = pytest.mark.vcr("x.yaml")``, and plain vcrpy's
   ``use_cassette("path/x.yaml")`` (as a decorator or a ``with``) inside a test. An explicit name wins.
@@ -79,10 +82,135 @@ def explicit_names(module_path: str) -> dict[str, str]:
     return found
 
 
+def _static_path(node: ast.AST, module_path: str) -> str | None:
+    """A folder a fixture returns, when it is static: a string literal (from the project root),
+    ``os.path.join(...)`` of literals and ``os.path.dirname(__file__)``, or ``Path(__file__).parent / "x"``."""
+    here = os.path.dirname(os.path.abspath(module_path))
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Call) and _attr(node.func) == "str" and node.args:
+        return _static_path(node.args[0], module_path)
+    if isinstance(node, ast.Call) and _attr(node.func) in ("os.path.dirname", "os.path.abspath") and node.args:
+        inner = node.args[0]
+        if isinstance(inner, ast.Name) and inner.id == "__file__":
+            return here
+        return _static_path(inner, module_path)
+    if isinstance(node, ast.Attribute) and node.attr == "parent":
+        value = node.value
+        if isinstance(value, ast.Call) and _attr(value.func) in ("Path", "pathlib.Path") and value.args and \
+                isinstance(value.args[0], ast.Name) and value.args[0].id == "__file__":
+            return here
+    if isinstance(node, ast.Call) and _attr(node.func) == "os.path.join":
+        parts = [_static_path(a, module_path) for a in node.args]
+        return None if any(p is None for p in parts) else os.path.join(*parts)  # type: ignore[arg-type]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _static_path(node.left, module_path), _static_path(node.right, module_path)
+        return None if left is None or right is None else os.path.join(left, right)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def fixture_overrides(module_path: str) -> tuple[str | None, str | None]:
+    """(the folder ``vcr_cassette_dir`` returns, the name ``default_cassette_name`` returns) when a module
+    or conftest.py defines them statically (one ``return`` of a static value), else None for each."""
+    try:
+        with open(module_path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None, None
+    found: dict[str, str | None] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                node.name in ("vcr_cassette_dir", "default_cassette_name"):
+            returns = [n.value for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None]
+            found[node.name] = _static_path(returns[0], module_path) if len(returns) == 1 else None
+    return found.get("vcr_cassette_dir"), found.get("default_cassette_name")
+
+
+def _test_in(module_path: str, name: str) -> str | None:
+    """``[Class::]test[params]`` when the module defines the test a cassette name points to."""
+    head, bracket, params = name.partition("[")
+    parts = head.split(".")
+    try:
+        with open(module_path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    scope: list[ast.stmt] = tree.body
+    for cls in parts[:-1]:
+        found = next((n for n in scope if isinstance(n, ast.ClassDef) and n.name == cls), None)
+        if found is None:
+            return None
+        scope = found.body
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == parts[-1] for n in scope):
+        return f"{'::'.join(parts)}{bracket}{params}"
+    return None
+
+
+def _by_override(path: str, project_root: str) -> str | None:
+    """A cassette in a folder some ``vcr_cassette_dir`` fixture returns: the test of that name in the
+    modules the fixture covers (its own module, or every test module beside and below its conftest.py)."""
+    from recordings.names import stem
+
+    folder = os.path.dirname(os.path.abspath(path))
+    name = stem(path)
+    d = os.path.dirname(folder)
+    while True:
+        candidates = sorted(os.path.join(d, f) for f in _listdir(d) if f.endswith(".py")
+                            and (f == "conftest.py" or f.startswith("test")))
+        for module in candidates:
+            cassette_dir, default_name = fixture_overrides(module)
+            if cassette_dir is None:
+                continue
+            resolved = cassette_dir if os.path.isabs(cassette_dir) else os.path.join(project_root, cassette_dir)
+            if os.path.normpath(resolved) != os.path.normpath(folder):
+                continue
+            scope = [module] if os.path.basename(module) != "conftest.py" else _test_modules(d)
+            for test_module in scope:
+                if default_name is not None and default_name == name:
+                    test = _first_test(test_module)
+                else:
+                    test = explicit_names(test_module).get(name) or _test_in(test_module, name)
+                if test:
+                    rel = os.path.relpath(test_module, project_root).replace(os.sep, "/")
+                    return f"{rel}::{test}"
+        if os.path.normpath(d) == os.path.normpath(project_root) or os.path.dirname(d) == d:
+            return None
+        d = os.path.dirname(d)
+
+
+def _listdir(d: str) -> list[str]:
+    try:
+        return os.listdir(d)
+    except OSError:
+        return []
+
+
+def _test_modules(folder: str) -> list[str]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [x for x in dirnames if not x.startswith(".") and x not in ("cassettes", "__pycache__")]
+        out += [os.path.join(dirpath, f) for f in sorted(filenames) if f.startswith("test") and f.endswith(".py")]
+    return sorted(out)
+
+
+def _first_test(module_path: str) -> str | None:
+    try:
+        with open(module_path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return next((n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and n.name.startswith("test")), None)
+
+
 def test_id_of(path: str, project_root: str) -> str | None:
     """The pytest node id of the test that records into this cassette, or None when it cannot be told."""
     from recordings.names import stem
 
+    overridden = _by_override(path, project_root)
+    if overridden:
+        return overridden
     folder = os.path.dirname(os.path.abspath(path))
     module = os.path.basename(folder)
     cassettes = os.path.dirname(folder)
