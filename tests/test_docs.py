@@ -133,3 +133,24 @@ def test_the_projects_own_pre_commit_config_validates_the_sample():
     proc = subprocess.run([*console_script(argv[0]), *argv[1:], *chosen], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert any(repo["repo"].endswith("ruff-pre-commit") for repo in config["repos"])
+
+
+def test_the_bench_scripts_still_run(tmp_path):
+    """Benchmarks are never timed in tests, but they must keep working as the code moves."""
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    bench = ROOT / "bench"
+    r = subprocess.run([sys.executable, str(bench / "profile_rules.py"), str(SAMPLE)], capture_output=True, text=True)
+    assert r.returncode == 0 and "total" in r.stdout and "over 17 files" in r.stdout, r.stderr
+    r = subprocess.run([sys.executable, str(bench / "make_cassettes.py"), str(tmp_path / "c"), "--files", "4"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, str(bench / "make_corpus.py"), str(tmp_path / "l"), "--files", "20",
+                        "--test-files", "3"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for script in ("run.py", "scale.py", "cassettes.py", "make_diff_pair.py"):
+        r = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True)
+        assert r.returncode == 0, (script, r.stderr)
