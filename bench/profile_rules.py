@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from recordings.rules.types import FileContext  # noqa: E402
 from recordings.discovery import discover  # noqa: E402
 from recordings.formats import format_for_file  # noqa: E402
-from recordings.loader import parse_document, read_bytes  # noqa: E402
+from recordings.loader import read_bytes  # noqa: E402
 from recordings.rules.runner import PER_FILE  # noqa: E402
 
 
@@ -34,16 +34,17 @@ def main() -> None:
         t0 = time.perf_counter()
         raw = read_bytes(path)
         t1 = time.perf_counter()
-        doc = parse_document(path, raw)
+        fmt = format_for_file(path, raw)
+        doc = fmt.parse(path, raw)
         t2 = time.perf_counter()
-        rec = format_for_file(path, raw).summarize(path, doc, len(raw))
+        rec = fmt.summarize(path, doc, len(raw))
         t3 = time.perf_counter()
         cost["read"] += t1 - t0
         cost["parse"] += t2 - t1
         cost["summarize"] += t3 - t2
         ctx = FileContext(path, raw, doc, rec)
         for rule in PER_FILE:
-            if rule.check is None:
+            if rule.check is None or rule.format not in (None, fmt.name):
                 continue
             t = time.perf_counter()
             list(rule.check(ctx))

@@ -50,7 +50,7 @@ def test_show_decodes_a_gzip_body_and_the_whole_cassette(run):
 
 
 def test_commands_that_do_not_take_cassettes_yet_say_so(run):
-    for command in ("validate", "normalize", "prune"):
+    for command in ("normalize", "prune"):
         r = run(command, SAMPLE / "vcr")
         assert "note: 1 vcr file left out: `recordings " + command + "` does not read vcr files yet" in r.stderr
     assert CASSETTE.read_bytes().startswith(b"interactions:")  # never rewritten
@@ -333,3 +333,42 @@ def test_ls_table_names_method_host_and_status_of_interactions(run, tmp_path):
     _write(tmp_path, "overloaded.yaml", yaml.safe_dump(doc))
     r = run("ls", tmp_path)
     assert any(line.startswith("overloaded#1") and line.rstrip().endswith("http-529") for line in r.stdout.splitlines())
+
+
+def test_validate_hook_on_a_clean_and_a_leaking_cassette(tmp_path):
+    import re
+    import shlex
+    import subprocess
+
+    from tests.conftest import console_script
+
+    block = (ROOT / ".pre-commit-hooks.yaml").read_text().split("- id: recordings-validate\n", 1)[1].split("\n- id:")[0]
+    entry = shlex.split(re.search(r"^\s+entry: (.+)$", block, re.M).group(1))
+    pattern = re.compile(re.search(r"^\s+files: (.+)$", block, re.M).group(1))
+    assert pattern.search(str(CASSETTE.relative_to(ROOT)))
+    clean = subprocess.run([*console_script(entry[0]), *entry[1:], str(CASSETTE)], capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    doc = yaml.safe_load(CASSETTE.read_text())
+    key = "sk-proj-" + "Zx9" * 12
+    doc["interactions"][0]["request"]["headers"]["authorization"] = [f"Bearer {key}"]
+    doc["interactions"][1]["request"]["uri"] += "?key=AIzaSyD-not-a-real-key-0123456789abcde"
+    doc["interactions"][1]["request"]["headers"]["cookie"] = ["__cf_bm=abc; session=s3cr3t"]
+    doc["interactions"][0]["response"]["headers"]["set-cookie"] = ["__cf_bm=xyz; path=/"]
+    leaking = _write(tmp_path, "leak.yaml", yaml.safe_dump(doc))
+    r = subprocess.run([*console_script(entry[0]), *entry[1:], str(leaking)], capture_output=True, text=True)
+    assert r.returncode == 1
+    out = r.stdout
+    assert key not in out and "s3cr3t" not in out
+    for line in ("error   secrets       credential 'authorization' is recorded (Bearer…) (interaction #0 request.headers)",
+                 "error   secrets       credential 'cookie' is recorded (__cf_b…) (interaction #1 request.headers)",
+                 "error   secrets       credential 'key' is recorded (AIzaSy…) (interaction #1 request.uri)",
+                 "warning secrets       credential 'set-cookie' is recorded (__cf_b…) (interaction #0 response.headers)"):
+        assert line in out, out
+
+
+@needs_vcr
+def test_the_untouched_shared_cassettes_have_no_credential_errors(run):
+    r = run("validate", VCR_SAMPLE, "--format", "json")
+    findings = json.loads(r.stdout)
+    assert r.exit_code == 0 and [f for f in findings if f["severity"] == "error"] == []
+    assert {f["message"].split("'")[1] for f in findings} == {"set-cookie", "anthropic-organization-id"}

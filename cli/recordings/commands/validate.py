@@ -58,6 +58,7 @@ Rules (id, default severity, what it checks):
   normalized    warning response ids are rec-<hash12>, created is 0, Ollama timestamps and durations are zeroed
   bytes         warning the file is byte-identical to json.dumps(obj, indent=2) + newline
   stream        warning chunks share one id; a finish reason unless an exception ended it; tool arguments are valid JSON
+  cassette      error   an interactions list of request/response mappings; declared content-encodings decode
   secrets       error   no API keys, tokens, credential headers or key-bearing query strings
   duplicate     warning two files hold the same request for the same test (models- lists excepted)
 """

@@ -83,6 +83,15 @@ class Format:
         """What corpus rules compare files by: (test id, request identity), or None."""
         return None
 
+    def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
+        """What the ``secrets`` rule scans: (where, bytes) pairs. Default: the file's bytes."""
+        return [(None, ctx.raw)]
+
+    def credential_fields(self, ctx: Any) -> list[tuple[str, str, str, str]] | None:
+        """(where, field, value, severity) of every credential-bearing field (headers, url keys), or None to
+        let the ``secrets`` rule find them in the file's JSON text."""
+        return None
+
     def amend_findings(self, findings: list[Any], keys: list[Any]) -> list[Any]:
         """Findings of this format's rules with advice that needs the whole corpus (default: as they are)."""
         return findings

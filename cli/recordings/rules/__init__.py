@@ -22,10 +22,11 @@ GENERIC_LAST = ("recordings.rules.secrets", "recordings.rules.duplicate")
 def _registry() -> dict[str, Rule]:
     from recordings.formats import FORMATS
 
-    names = [*GENERIC_FIRST, *(m for fmt in FORMATS for m in fmt.rule_modules), *GENERIC_LAST]
+    names = [*((m, None) for m in GENERIC_FIRST), *((m, fmt.name) for fmt in FORMATS for m in fmt.rule_modules),
+             *((m, None) for m in GENERIC_LAST)]
     rules: dict[str, Rule] = {}
-    for name in names:
-        rule = Rule.from_module(importlib.import_module(name))
+    for name, format_name in names:
+        rule = Rule.from_module(importlib.import_module(name), format_name)
         rules.setdefault(rule.id, rule)
     return rules
 

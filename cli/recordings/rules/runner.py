@@ -14,7 +14,7 @@ from recordings.rules.types import FileContext, Finding, Rule
 from recordings.config import Config
 from recordings.errors import LoadError
 from recordings.formats import format_for_file
-from recordings.loader import parse_document, read_bytes
+from recordings.loader import read_bytes
 from recordings.model import Problem
 
 PER_FILE = [r for r in RULES.values() if r.scope == "file" and r.check is not None]
@@ -32,10 +32,11 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
     rules = PER_FILE if rules is None else [r for r in rules if r.scope == "file"]
     try:
         raw = read_bytes(path)
-        doc = parse_document(path, raw)
+        fmt = format_for_file(path, raw)
+        doc = fmt.parse(path, raw)
     except LoadError as exc:
         return [syntax.unreadable(path, exc.reason)], None
-    fmt = format_for_file(path, raw)
+    rules = [r for r in rules if r.format in (None, fmt.name)]  # a format's own rules check its files only
     try:
         recording = fmt.summarize(path, doc, len(raw))
         shape_error = None

@@ -269,22 +269,33 @@ def _headers(ctx: FileContext, obj: Any, path: str) -> Iterator[Finding]:
 
 def _stream_texts(ctx: FileContext) -> list[str]:
     """The reassembled text, reasoning and tool arguments of a stream (keys split across chunks)."""
-    r = ctx.recording
-    if r is None or not r.streaming:
-        return []
-    if r.response_type and r.response_type.endswith("ChatCompletionChunk"):
-        return _chat_texts(ctx.raw)
+    from recordings.formats import format_for_file
     from recordings.reassembly import reassemble
 
-    try:
-        answer = ctx.cached("answer", lambda: reassemble(ctx.doc))
-    except Exception:  # noqa: BLE001 - a stream too broken to reassemble: the stream rule says so
+    r = ctx.recording
+    if r is None:
         return []
+    docs = format_for_file(ctx.path, ctx.raw).documents(ctx.doc)
+    if len(docs) == 1:
+        if not r.streaming:
+            return []
+        if r.response_type and r.response_type.endswith("ChatCompletionChunk"):
+            return _chat_texts(ctx.raw)
     texts = []
-    for c in answer.choices:
-        texts += [c.text, c.reasoning, *(t.arguments for t in c.tool_calls)]
-    if answer.content:
-        texts.append(answer.content)
+    for i, doc in enumerate(docs):  # a file of several recordings (a cassette): each stream
+        if len(docs) > 1 and not (doc.get("response") or {}).get("is_streaming"):
+            continue
+        def answer_of(doc: dict[str, Any] = doc) -> Any:
+            return reassemble(doc)
+
+        try:
+            answer = ctx.cached("answer" if len(docs) == 1 else f"answer{i}", answer_of)
+        except Exception:  # noqa: BLE001 - a stream too broken to reassemble: the stream rule says so
+            continue
+        for c in answer.choices:
+            texts += [c.text, c.reasoning, *(t.arguments for t in c.tool_calls)]
+        if answer.content:
+            texts.append(answer.content)
     return [t for t in texts if t]
 
 
@@ -332,13 +343,24 @@ def distinct_lines(raw: bytes) -> bytes:
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
+    from recordings.formats import format_for_file
+
     rule = (ID, SEVERITY)
-    text = distinct_lines(ctx.raw)
-    present = _present(text)
-    found = scan_bytes(text, present)
-    seen = {secret for _, secret in found}
-    for name, token in found:
-        yield ctx.finding(rule, f"{name} in the file ({_mask(token)})")
+    fmt = format_for_file(ctx.path, ctx.raw)
+    seen: set[str] = set()
+    for where, blob in fmt.secret_texts(ctx):
+        text = distinct_lines(blob)
+        present = _present(text)
+        for name, token in scan_bytes(text, present):
+            if token not in seen:
+                seen.add(token)
+                yield ctx.finding(rule, f"{name} in the file ({_mask(token)})", where)
+        if fmt.credential_fields(ctx) is None and b"header" in present:
+            for m in _HEADER_ANYWHERE.finditer(text):
+                value = m.group(2).decode("utf-8", "replace")
+                header = m.group(1).decode("ascii", "replace")
+                if not is_placeholder(value):
+                    yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})")
     texts = _stream_texts(ctx)
     if texts:
         joined = "\n".join(texts).encode("utf-8", "surrogatepass")
@@ -346,12 +368,12 @@ def check(ctx: FileContext) -> Iterator[Finding]:
             if token not in seen and not any(token in s or s in token for s in seen):
                 seen.add(token)
                 yield ctx.finding(rule, f"{name} split across stream chunks ({_mask(token)})", "response.body")
-    if b"header" in present:
-        for m in _HEADER_ANYWHERE.finditer(text):
-            value = m.group(2).decode("utf-8", "replace")
-            header = m.group(1).decode("ascii", "replace")
+    fields = fmt.credential_fields(ctx)
+    if fields is not None:
+        for where, name, value, severity in fields:
             if not is_placeholder(value):
-                yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})")
+                yield Finding(ctx.path, ID, severity, f"credential {name!r} is recorded ({_mask(value)})", where)
+        return
     url = ctx.recording.url if ctx.recording is not None else None  # the model's field: any format
     if url:
         for q in _QUERY_KEY.finditer(url):

@@ -67,9 +67,10 @@ class Rule:
     check_corpus: Callable[..., Iterator[Finding]] | None = None
     on_unshaped: bool = False  # also runs on a file whose shape the format could not read into a recording
     module: str = ""  # where the rule lives (its file is named after its id)
+    format: str | None = None  # the format whose files it checks (None: every format's)
 
     @classmethod
-    def from_module(cls, module: Any) -> "Rule":
+    def from_module(cls, module: Any, format_name: str | None = None) -> "Rule":
         return cls(module.ID, module.SEVERITY, module.SUMMARY, getattr(module, "SCOPE", "file"),
                    getattr(module, "check", None), getattr(module, "check_corpus", None),
-                   getattr(module, "ON_UNSHAPED", False), module.__name__)
+                   getattr(module, "ON_UNSHAPED", False), module.__name__, format_name)

@@ -21,7 +21,9 @@ SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
 
 class VcrFormat(Format):
     name = "vcr"
-    abilities = frozenset({"ls", "show", "stats", "diff"})
+    abilities = frozenset({"ls", "show", "stats", "diff", "validate"})
+    rule_modules = ("recordings.formats.vcr.rules.cassette",)
+    shape_rule = "cassette"
 
     def starts_corpus(self, folder_name: str) -> bool:
         return folder_name == "cassettes"
@@ -76,6 +78,21 @@ class VcrFormat(Format):
         """The test module a cassette folder belongs to (``cassettes/<module>/``)."""
         folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
         return folder if folder != "cassettes" else "."
+
+    def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
+        """Every interaction's request and decoded response body (a gzip body is scanned decoded)."""
+        from recordings.formats.vcr.cassette import interactions
+
+        out: list[tuple[str | None, bytes]] = []
+        for it in interactions(ctx.doc):
+            out.append((f"interaction #{it.index} request.body", it.request_body.data))
+            out.append((f"interaction #{it.index} response.body", it.response_body.data))
+        return out
+
+    def credential_fields(self, ctx: Any) -> list[tuple[str, str, str, str]]:
+        from recordings.formats.vcr.credentials import credential_fields
+
+        return credential_fields(ctx.doc)
 
     def documents(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """Each interaction as a document for the protocol readers."""

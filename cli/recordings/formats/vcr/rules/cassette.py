@@ -1,0 +1,23 @@
+"""cassette: an ``interactions`` list of request/response mappings whose declared encodings decode.
+
+Reading the cassette decides it (:mod:`recordings.formats.vcr.cassette`): a shape the model cannot
+hold, or a ``content-encoding`` whose body does not decode, is this rule's finding, with the
+interaction named.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from recordings.rules.types import FileContext, Finding
+
+ID = "cassette"
+SEVERITY = "error"
+SUMMARY = "an interactions list of request/response mappings; declared content-encodings decode"
+SCOPE = "file"
+ON_UNSHAPED = True  # it reports what is wrong with a cassette the model cannot hold
+
+
+def check(ctx: FileContext) -> Iterator[Finding]:
+    """A cassette that was read whole has no more to say (the runner reports a reading problem)."""
+    return iter(())
