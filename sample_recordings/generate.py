@@ -429,7 +429,7 @@ def cassettes() -> None:
             "headers": {"Content-Type": ["application/json"], "authorization": ["DUMMY"]},
             "method": "POST", "uri": "https://api.openai.com/v1/chat/completions"},
          "response": {"body": {"string": sse_text},
-                      "headers": {"content-type": ["text/event-stream; charset=utf-8"], "date": ["Sat, 29 Nov 2025"]},
+                      "headers": {"content-type": ["text/event-stream; charset=utf-8"]},
                       "status": {"code": 200, "message": "OK"}}},
         {"request": {"body": json.dumps({"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [
             {"role": "user", "content": "Say hello in French"}]}),

@@ -50,8 +50,8 @@ def test_show_decodes_a_gzip_body_and_the_whole_cassette(run):
 
 
 def test_commands_that_do_not_take_cassettes_yet_say_so(run):
-    for command in ("normalize", "prune"):
-        r = run(command, SAMPLE / "vcr")
+    for command in ("prune",):
+        r = run(command, SAMPLE / "vcr", "--dry-run")
         assert "note: 1 vcr file left out: `recordings " + command + "` does not read vcr files yet" in r.stderr
     assert CASSETTE.read_bytes().startswith(b"interactions:")  # never rewritten
 
@@ -372,3 +372,54 @@ def test_the_untouched_shared_cassettes_have_no_credential_errors(run):
     findings = json.loads(r.stdout)
     assert r.exit_code == 0 and [f for f in findings if f["severity"] == "error"] == []
     assert {f["message"].split("'")[1] for f in findings} == {"set-cookie", "anthropic-organization-id"}
+
+
+def test_normalize_scrubs_volatile_headers_and_credentials_once(tmp_path, run):
+    doc = yaml.safe_load(CASSETTE.read_text())
+    doc["interactions"][0]["request"]["uri"] += "?key=AIzaSyD-not-a-real-key-0123456789abcde"
+    doc["interactions"][0]["request"]["headers"]["authorization"] = ["Bearer sk-proj-" + "Zx9" * 12]
+    doc["interactions"][0]["response"]["headers"]["x-ratelimit-remaining-requests"] = ["99"]
+    doc["interactions"][0]["response"]["headers"]["cf-ray"] = ["abc-CDG"]
+    import os
+
+    path = _write(tmp_path, "s.yaml", yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)))
+    os.chmod(path, 0o640)
+    r = run("normalize", "--check", tmp_path)
+    assert r.exit_code == 1
+    assert "would change: 2 volatile headers removed, 2 credentials redacted" in r.stdout
+    r = run("normalize", tmp_path)
+    assert r.exit_code == 0, r.stderr
+    scrubbed = yaml.safe_load(path.read_text())
+    first = scrubbed["interactions"][0]
+    assert set(first["response"]["headers"]) == {"content-type"}
+    assert first["request"]["headers"]["authorization"] == ["REDACTED"]
+    assert first["request"]["uri"].endswith("?key=REDACTED")
+    assert scrubbed["interactions"][1]["request"]["headers"]["x-api-key"] == ["DUMMY"]  # a placeholder stays
+    assert scrubbed["interactions"][1]["response"]["body"] == doc["interactions"][1]["response"]["body"]  # bodies kept
+    assert oct(path.stat().st_mode & 0o777) == "0o640"
+    before = path.read_bytes()
+    r = run("normalize", tmp_path)
+    assert "0 of 1 file changed" in r.stderr and path.read_bytes() == before
+    # a cassette written by another serializer style is reported, never rewritten
+    odd = _write(tmp_path, "odd.yaml", yaml.safe_dump(doc, default_flow_style=True))
+    odd_bytes = odd.read_bytes()
+    r = run("normalize", tmp_path)
+    assert f"{odd}: unknown style, not rewritten" in r.stderr and odd.read_bytes() == odd_bytes
+
+
+@needs_vcr
+def test_scrub_on_the_shared_cassettes_is_idempotent_and_only_noise(tmp_path, run):
+    import shutil
+
+    copy = tmp_path / "vcr"
+    shutil.copytree(VCR_SAMPLE, copy)
+    for p in copy.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    assert run("normalize", "--check", copy).exit_code == 1
+    assert run("normalize", copy).exit_code == 0
+    r = run("normalize", "--check", copy)
+    assert r.exit_code == 0 and "0 of 42 files would change" in r.stderr
+    r = run("diff", VCR_SAMPLE, copy, "--format", "json")
+    assert r.exit_code == 0
+    assert {f["status"] for f in json.loads(r.stdout)["files"]} == {"noise"}
+    assert len(json.loads(r.stdout)["files"]) == 42

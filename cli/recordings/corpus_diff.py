@@ -262,8 +262,19 @@ def _basename(rel: str) -> str:
 
 
 def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> CorpusDiff:
-    old_entries = {_basename(e.rel): e for e in old.entries()}
-    new_entries = {_basename(e.rel): e for e in new.entries()}
+    old_list, new_list = old.entries(), new.entries()
+    # files are matched by name (a recording moved between suites is the same recording); a name that
+    # occurs twice on a side (cassettes of two test modules: test_prompt.yaml) is matched by its path
+    from collections import Counter
+
+    twice = {n for side in (old_list, new_list) for n, c in Counter(_basename(e.rel) for e in side).items() if c > 1}
+
+    def match_key(e: Entry) -> str:
+        name = _basename(e.rel)
+        return e.rel if name in twice else name
+
+    old_entries = {match_key(e): e for e in old_list}
+    new_entries = {match_key(e): e for e in new_list}
     result = CorpusDiff()
     for p in list(getattr(old, "problems", [])) + list(getattr(new, "problems", [])):
         result.files.append(FileDiff(UNREADABLE, p.path, None, _suite(p.path), reason=p.reason))

@@ -39,6 +39,7 @@ class NormalizeResult:
     temps_removed: list[str] = field(default_factory=list)
     temps_left: list[tuple[str, str]] = field(default_factory=list)
     failed: bool = False
+    skipped: int = 0  # files the format will not rewrite (a cassette of an unknown style)
 
     @property
     def changed(self) -> list[FilePlan]:
@@ -118,6 +119,8 @@ class NormalizeRun:
                     self._write(plan)
             if plan.status in ("problem", "conflict", "read-only", "link"):
                 result.failed = True
+            if plan.status == "skipped":
+                result.skipped += 1
             if plan.status != "unchanged":
                 result.plans.append(plan)
             yield plan

@@ -17,7 +17,8 @@ from recordings.output.progress import track
 LABELS = {"id": "ids", "created": "created", "created_at": "created_at", "durations": "durations",
           "mapping": "mapping folded", "response_id": "response_id", "create_time": "create_time",
           "date": "Date headers", "message_id": "message ids", "request_id": "request_id",
-          "bytes": "reformatted", "renamed": "renamed"}
+          "bytes": "reformatted", "renamed": "renamed", "headers": "volatile headers removed",
+          "credentials": "credentials redacted"}
 ONE_OFF = ("mapping", "bytes", "renamed")  # once per file: named without a count for a single file
 
 
@@ -64,7 +65,7 @@ def normalize_command(
         sys.stderr.write(f"{visible(tmp)}: temp file {why}\n")
     report_problems(found.problems)
     for plan in track(run.plans(), len(found.files), "normalizing", quiet):
-        if plan.status in ("problem", "conflict", "read-only", "link"):
+        if plan.status in ("problem", "conflict", "read-only", "link", "skipped"):
             sys.stderr.write(f"{visible(plan.path)}: {visible(plan.reason or '')}\n")
         elif plan.status == "change":
             if diff:

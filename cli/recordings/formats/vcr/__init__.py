@@ -19,11 +19,21 @@ from recordings.model import Recording, RecordingFile
 SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
 
 
+def _scrub() -> Any:
+    from recordings.formats.vcr import scrub
+
+    return scrub
+
+
 class VcrFormat(Format):
     name = "vcr"
-    abilities = frozenset({"ls", "show", "stats", "diff", "validate"})
+    abilities = frozenset({"ls", "show", "stats", "diff", "validate", "normalize"})
     rule_modules = ("recordings.formats.vcr.rules.cassette",)
     shape_rule = "cassette"
+
+    @property
+    def normalization(self) -> Any:
+        return _scrub()
 
     def starts_corpus(self, folder_name: str) -> bool:
         return folder_name == "cassettes"

@@ -63,17 +63,21 @@ def parse(path: str, raw: bytes) -> dict[str, Any]:
         raise LoadError(path, "empty file")
     if b"\x00" in raw[:4096]:
         raise LoadError(path, "binary file (contains NUL bytes), not a cassette")
-    if raw.lstrip()[:1] in (b"{", b"["):
+    doc: Any = None
+    json_error = None
+    if raw.lstrip()[:1] in (b"{", b"["):  # vcrpy's JSON serializer (or YAML in flow style: tried next)
         try:
             doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise LoadError(path, f"invalid JSON cassette: {exc}") from None
-    else:
+            json_error = exc
+    if doc is None:
         import yaml
 
         try:
             doc = yaml.load(raw, Loader=_loader())  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
+            if json_error is not None:
+                raise LoadError(path, f"invalid JSON cassette: {json_error}") from None
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

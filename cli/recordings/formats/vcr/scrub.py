@@ -1,0 +1,101 @@
+"""``normalize`` for cassettes: scrub what changes at every re-record and what must never be kept.
+
+* Response headers that change at every re-record are removed: ``date``, request ids, ``cf-*``,
+  processing times, rate-limit counters, ``set-cookie``, ``server-timing``.
+* Credential values are replaced by ``REDACTED``: ``authorization``, ``x-api-key``, ``api-key``,
+  ``x-goog-api-key`` and ``cookie`` request headers, ``key=``/``api_key=`` in urls (a value that is
+  already a placeholder, such as ``DUMMY``, is left as it is).
+
+A cassette is rewritten only when dumping it unchanged reproduces its bytes exactly with vcrpy's YAML
+settings (``yaml.dump`` with the C dumper); any other file is reported as "unknown style, not
+rewritten". Bodies are never touched. Writes are atomic and keep the mode (see the normalizer).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from recordings.formats.llamastack.normalization import FilePlan
+
+PLACEHOLDER = "REDACTED"
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie",
+                      "openai-api-key", "ocp-apim-subscription-key")
+VOLATILE = ("date", "request-id", "x-request-id", "openai-processing-ms", "x-envoy-upstream-service-time",
+            "server-timing", "set-cookie", "cf-ray", "cf-cache-status", "x-goog-request-id", "alt-svc", "age",
+            "expires", "report-to", "nel", "anthropic-organization-id", "openai-organization", "openai-project")
+_URL_KEY = re.compile(r"([?&](?:key|api[_-]?key|access_token|token)=)([^&#\s]+)", re.I)
+
+
+def _is_placeholder(value: Any) -> bool:
+    from recordings.rules.secrets import is_placeholder
+
+    values = value if isinstance(value, list) else [value]
+    return all(isinstance(v, str) and (v == PLACEHOLDER or is_placeholder(v)) for v in values)
+
+
+def volatile(header: str) -> bool:
+    h = header.lower()
+    return h in VOLATILE or h.startswith(("x-ratelimit-", "anthropic-ratelimit-", "cf-", "x-amz-"))
+
+
+def _dump(doc: Any) -> bytes:
+    import yaml
+
+    return yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode("utf-8")
+
+
+def scrub(doc: dict[str, Any]) -> dict[str, int]:
+    """Scrub ``doc`` in place; the count of each change."""
+    counts: dict[str, int] = {}
+    for item in doc.get("interactions") or []:
+        request = item.get("request") if isinstance(item, dict) else None
+        response = item.get("response") if isinstance(item, dict) else None
+        if isinstance(request, dict):
+            headers = request.get("headers")
+            if isinstance(headers, dict):
+                for name, value in headers.items():
+                    if str(name).lower() in CREDENTIAL_HEADERS and not _is_placeholder(value):
+                        headers[name] = [PLACEHOLDER]
+                        counts["credentials"] = counts.get("credentials", 0) + 1
+            uri = request.get("uri")
+            if isinstance(uri, str):
+                new = _URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(2)) else m.group(1) + PLACEHOLDER,
+                                   uri)
+                if new != uri:
+                    request["uri"] = new
+                    counts["credentials"] = counts.get("credentials", 0) + 1
+        if isinstance(response, dict) and isinstance(response.get("headers"), dict):
+            headers = response["headers"]
+            for name in [n for n in headers if volatile(str(n))]:
+                del headers[name]
+                counts["headers"] = counts.get("headers", 0) + 1
+    return counts
+
+
+def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False) -> FilePlan:
+    """What scrubbing ``path`` would change (``extended`` and ``rehash`` have no meaning for cassettes)."""
+    import os
+
+    from recordings.errors import LoadError
+    from recordings.formats.vcr.cassette import parse
+    from recordings.loader import read_bytes
+
+    try:
+        raw = read_bytes(path)
+        doc = parse(path, raw)
+    except LoadError as exc:
+        return FilePlan(path, "problem", reason=exc.reason)
+    counts = scrub(doc)
+    if not counts:
+        return FilePlan(path, "unchanged")
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(parse(path, raw)) != raw:
+        return FilePlan(path, "skipped", counts, reason="unknown style, not rewritten (dumping it unchanged does not "
+                                                        "reproduce its bytes with vcrpy's YAML settings)")
+    plan = FilePlan(path, "change", counts)
+    if os.path.islink(path):
+        plan.status = "link"
+        plan.reason = f"is a symbolic link to {os.path.realpath(path)}: never written through; scrub the target"
+    if keep_bytes:
+        plan.new_bytes, plan.old_bytes = _dump(doc), raw
+    return plan
