@@ -49,11 +49,14 @@ def test_show_decodes_a_gzip_body_and_the_whole_cassette(run):
     assert r.exit_code == 1 and "has 2 recordings: no #5" in r.stderr
 
 
-def test_commands_that_do_not_take_cassettes_yet_say_so(run):
-    for command in ("prune",):
-        r = run(command, SAMPLE / "vcr", "--dry-run")
-        assert "note: 1 vcr file left out: `recordings " + command + "` does not read vcr files yet" in r.stderr
-    assert CASSETTE.read_bytes().startswith(b"interactions:")  # never rewritten
+def test_every_command_takes_the_sample_cassette_and_leaves_it_as_it_is(run):
+    before = CASSETTE.read_bytes()
+    assert run("validate", SAMPLE / "vcr").exit_code == 0
+    assert run("normalize", "--check", SAMPLE / "vcr").exit_code == 0  # already scrubbed
+    r = run("prune", SAMPLE / "vcr", "--dry-run")
+    assert r.exit_code == 0 and "0 orphans" in r.stderr
+    assert "left out" not in r.stderr
+    assert CASSETTE.read_bytes() == before
 
 
 def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -423,3 +426,54 @@ def test_scrub_on_the_shared_cassettes_is_idempotent_and_only_noise(tmp_path, ru
     assert r.exit_code == 0
     assert {f["status"] for f in json.loads(r.stdout)["files"]} == {"noise"}
     assert len(json.loads(r.stdout)["files"]) == 42
+
+
+@needs_vcr
+def test_prune_names_exactly_the_two_orphan_cassettes_of_the_shared_sample(tmp_path, run):
+    import shutil
+
+    copy = tmp_path / "llm-gemini"
+    shutil.copytree(VCR_SAMPLE / "llm-gemini", copy)
+    for p in copy.rglob("*"):
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    r = run("prune", copy, "--root", copy, "--dry-run", "--format", "json")
+    assert r.exit_code == 1, r.stderr
+    orphans = json.loads(r.stdout)["orphans"]
+    assert sorted(Path(o["path"]).name for o in orphans) == [
+        "test_embedding[gemini-embedding-exp-03-07-128].yaml", "test_embedding[gemini-embedding-exp-03-07-512].yaml"]
+    assert {o["kind"] for o in orphans} == {"parameter"}
+    r = run("prune", copy, "--root", copy, "--yes", "--max-fraction", "1")
+    assert r.exit_code == 0
+    assert len(list((copy / "tests/cassettes").rglob("*.yaml"))) == 17
+    r = run("prune", VCR_SAMPLE / "llm-anthropic", "--root", VCR_SAMPLE / "llm-anthropic", "--dry-run")
+    assert r.exit_code == 0 and "0 orphans" in r.stderr
+
+
+def test_prune_keeps_cassettes_whose_parameters_are_not_literal(tmp_path, run):
+    project = tmp_path / "p"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    (project / "tests" / "test_m.py").write_text(
+        "import pytest\n\nMODELS = ['a', 'b']\n\n@pytest.mark.parametrize('m', MODELS)\ndef test_dyn(m):\n    pass\n\n"
+        "@pytest.mark.parametrize('m', ['x/y', pytest.param('z', id='zed')])\ndef test_lit(m):\n    pass\n")
+    body = CASSETTE.read_text()
+    folder = project / "tests" / "cassettes" / "test_m"
+    folder.mkdir(parents=True)
+    for name in ("test_dyn[gone]", "test_lit[x-y]", "test_lit[zed]", "test_lit[old]", "test_removed"):
+        (folder / f"{name}.yaml").write_text(body)
+    r = run("prune", project, "--root", project, "--dry-run", "--format", "json", "--max-fraction", "1")
+    assert sorted(Path(o["path"]).name for o in json.loads(r.stdout)["orphans"]) == [
+        "test_lit[old].yaml", "test_removed.yaml"]
+
+
+def test_a_nested_project_is_never_pruned_from_the_outer_root(tmp_path, run):
+    import shutil
+
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE, copy)
+    (copy / "vcr" / "tests" / "test_weather.py").unlink()  # its test is gone, but it is another project's
+    r = run("prune", copy, "--root", copy, "--yes", "--max-fraction", "1")
+    assert (copy / CASSETTE.relative_to(SAMPLE)).exists()
+    assert f"belongs to the project at {copy / 'vcr'}" in r.stderr
+    r = run("prune", copy / "vcr", "--root", copy / "vcr", "--dry-run", "--format", "json", "--max-fraction", "1")
+    assert [Path(o["path"]).name for o in json.loads(r.stdout)["orphans"]] == ["test_weather_stream.yaml"]

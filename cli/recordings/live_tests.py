@@ -288,13 +288,18 @@ class NodeIdIndex:
                  complete: bool = False, skipped: dict[str, str] | None = None) -> None:
         self.ids = {n.strip() for n in node_ids if n.strip()}
         self.functions = {split_params(n)[0] for n in self.ids}
+        # a cassette's name carries its parameters with pytest-recording's replacements (/ → -)
+        from recordings.literal_params import sanitized
+
+        self.sanitized = {f"{base}[{sanitized(params)}]" for base, params in map(split_params, self.ids)
+                          if params is not None}
         self.source = source
         self.static = static
         self.complete = complete
         self.skipped = skipped or {}
 
     def verdict(self, test: NodeId) -> Verdict:
-        if test.node_id in self.ids:
+        if test.node_id in self.ids or test.node_id in self.sanitized:
             return Verdict(ALIVE)
         listed = "collected" if self.source == "collect" else "in the manifest"
         skip = self.skipped.get(test.file)

@@ -90,9 +90,16 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
     outside it (links resolved) is kept, and the test files the recordings name are counted."""
     from recordings.project import inside
 
+    from recordings.formats import format_for_file
+
     result = PrunePlan()
     files: dict[str, bool] = {}
+    planned: set[str] = set()
+    roots: dict[str, str | None] = {}
     for r in recordings:
+        if r.path in planned:  # a file of several recordings (a cassette) is judged once
+            continue
+        planned.add(r.path)
         result.total += 1
         if r.shared:
             result.shared += 1
@@ -104,11 +111,23 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
             if not inside(r.path, root):
                 result.kept.append((r, f"outside the project root {root} (reached through a link?)"))
                 continue
+            own = _own_root(os.path.dirname(r.path), roots)
+            if own is not None and os.path.normpath(own) != os.path.normpath(os.path.abspath(root)):
+                result.kept.append((r, f"belongs to the project at {own} (its own pyproject.toml or .git): prune it "
+                                       "with --root there"))
+                continue
             if r.test.file not in files:
                 files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
                 if not files[r.test.file] and result.missing_example is None:
                     result.missing_example = (r.test.file, r.path)
         v = index.verdict(r.test)
+        if v.status == ALIVE and root is not None and format_for_file(r.path).names_by_parameters:
+            from recordings.live_tests import PARAMETER_GONE
+            from recordings.literal_params import parameter_verdict
+
+            judged = parameter_verdict(r.test, root)
+            if judged is not None and not judged[0]:
+                v = Verdict(GONE, f"{PARAMETER_GONE}: {judged[1]}")
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
         elif v.status == KEPT:
@@ -118,6 +137,17 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
     result.test_files = len(files)
     result.missing_files = sum(1 for exists in files.values() if not exists)
     return result
+
+
+def _own_root(folder: str, roots: dict[str, str | None]) -> str | None:
+    """The project a recording's folder belongs to (nearest pyproject.toml or .git), or None (none)."""
+    folder = os.path.abspath(folder)
+    if folder not in roots:
+        from recordings.project import find_project_root
+
+        found = find_project_root(folder)
+        roots[folder] = None if found.guessed else found.path
+    return roots[folder]
 
 
 def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:

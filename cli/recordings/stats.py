@@ -253,7 +253,7 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
         except SourceError:
             index = None  # no test files: orphans cannot be told
         if index is not None:
-            result.orphaned = [o.recording.path for o in plan(records, index).orphans]
+            result.orphaned = [o.recording.path for o in plan(records, index, root).orphans]
         if cache is not None:
             cache.save()
     result.finish()

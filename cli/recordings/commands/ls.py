@@ -79,12 +79,13 @@ def ls_command(
         from recordings.project import find_root
         from recordings.prune import plan
 
+        project = root or find_root((paths or ["."])[0])
         try:
-            index, _source = build_index(root or find_root((paths or ["."])[0]), cache=cache)
+            index, _source = build_index(project, cache=cache)
         except SourceError as exc:
             sys.stderr.write(f"recordings: {str(exc).removeprefix('refusing to prune: ')}\n")
             raise typer.Exit(EXIT_FINDINGS)
-        result = plan(records, index)
+        result = plan(records, index, project)
         cache.save()
         records = [o.recording for o in result.orphans]
         for r, why in result.kept:

@@ -26,6 +26,8 @@ class Format:
     hashing: Any = None
     #: the module with this format's normalization (``normalize_document``, ``plan_file``), if any
     normalization: Any = None
+    #: files are named by the test's parameters (pytest-recording): prune may judge literal parametrize values
+    names_by_parameters: bool = False
     #: the rule that reports a file whose shape the format cannot read into a recording
     shape_rule: str | None = None
     #: the commands that take this format's files (discovery leaves the others' files out, with a notice)

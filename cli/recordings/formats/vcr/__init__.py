@@ -27,7 +27,8 @@ def _scrub() -> Any:
 
 class VcrFormat(Format):
     name = "vcr"
-    abilities = frozenset({"ls", "show", "stats", "diff", "validate", "normalize"})
+    abilities = frozenset({"ls", "show", "stats", "diff", "validate", "normalize", "prune"})
+    names_by_parameters = True
     rule_modules = ("recordings.formats.vcr.rules.cassette",)
     shape_rule = "cassette"
 
