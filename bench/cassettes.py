@@ -46,6 +46,10 @@ def main() -> None:
                              ("ls (cache)", rec + ["ls", args.corpus], True),
                              ("show one cassette", rec + ["show", one], True),
                              ("stats (no cache)", rec + ["stats", args.corpus, "--no-cache"], True),
+                             ("validate (no cache)", rec + ["validate", args.corpus, "--no-cache"], True),
+                             ("normalize --check", rec + ["normalize", "--check", args.corpus, "--no-cache"], True),
+                             ("prune --dry-run", rec + ["prune", "--dry-run", "--root", args.corpus, args.corpus,
+                                                        "--no-cache"], True),
                              ("diff HEAD (50 changed)", rec + ["diff", "HEAD", "--root", repo], True)):
         t, m, code = measure(argv, args.repeat, warm)
         ref = 2 * base if name.startswith("diff") else base

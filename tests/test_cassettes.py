@@ -462,8 +462,11 @@ def test_prune_keeps_cassettes_whose_parameters_are_not_literal(tmp_path, run):
     for name in ("test_dyn[gone]", "test_lit[x-y]", "test_lit[zed]", "test_lit[old]", "test_removed"):
         (folder / f"{name}.yaml").write_text(body)
     r = run("prune", project, "--root", project, "--dry-run", "--format", "json", "--max-fraction", "1")
-    assert sorted(Path(o["path"]).name for o in json.loads(r.stdout)["orphans"]) == [
-        "test_lit[old].yaml", "test_removed.yaml"]
+    data = json.loads(r.stdout)
+    assert sorted(Path(o["path"]).name for o in data["orphans"]) == ["test_lit[old].yaml", "test_removed.yaml"]
+    assert [(Path(k["path"]).name, k["reason"]) for k in data["kept"]] == [
+        ("test_dyn[gone].yaml", "parameters [gone] cannot be checked: the test's parametrize is not literal (or "
+                                "parameters come from fixtures): kept")]
 
 
 def test_a_nested_project_is_never_pruned_from_the_outer_root(tmp_path, run):
@@ -477,3 +480,23 @@ def test_a_nested_project_is_never_pruned_from_the_outer_root(tmp_path, run):
     assert f"belongs to the project at {copy / 'vcr'}" in r.stderr
     r = run("prune", copy / "vcr", "--root", copy / "vcr", "--dry-run", "--format", "json", "--max-fraction", "1")
     assert [Path(o["path"]).name for o in json.loads(r.stdout)["orphans"]] == ["test_weather_stream.yaml"]
+
+
+def test_scrub_is_configurable_in_the_project(tmp_path, run):
+    project = tmp_path / "p"
+    doc = yaml.safe_load(CASSETTE.read_text())
+    headers = doc["interactions"][0]["response"]["headers"]
+    headers["date"] = ["Sat, 29 Nov 2025"]
+    headers["x-trace-id"] = ["t-123"]
+    headers["cf-ray"] = ["abc"]
+    doc["interactions"][0]["request"]["headers"]["authorization"] = ["Bearer sk-proj-" + "Zx9" * 12]
+    path = _write(project, "c.yaml", yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)))
+    (project / "pyproject.toml").write_text('[tool.recordings.scrub]\nremove = ["x-trace-id"]\nkeep = ["date"]\n'
+                                           'placeholder = "<redacted>"\n')
+    r = run("normalize", project)
+    assert r.exit_code == 0, r.stderr
+    scrubbed = yaml.safe_load(path.read_text())["interactions"][0]
+    assert set(scrubbed["response"]["headers"]) == {"content-type", "date"}
+    assert scrubbed["request"]["headers"]["authorization"] == ["<redacted>"]
+    (project / "pyproject.toml").write_text('[tool.recordings.scrub]\nremove = "x"\n')
+    assert run("normalize", project).exit_code == 2

@@ -5,6 +5,11 @@
     [tool.recordings]
     python = ".venv/bin/python"        # prune --collect runs pytest with it
     recording_dir = "tests/integration/common"  # the recorder's base folder (explain)
+
+    [tool.recordings.scrub]            # normalize on cassettes
+    remove = ["x-trace-id"]            # response headers removed besides the volatile ones
+    keep = ["date"]                    # volatile headers to keep
+    placeholder = "<redacted>"         # what credential values become
     ignore = ["name"]                  # rule ids never reported
     severity = { bytes = "error" }     # rule id -> error | warning
 
@@ -51,6 +56,7 @@ class Config:
     overrides: tuple[Override, ...] = ()
     python: str | None = None  # the interpreter `prune --collect` runs pytest with
     recording_dir: str | None = None  # the recorder's base folder (explain's shared fallback)
+    scrub: dict[str, Any] = field(default_factory=dict)  # [tool.recordings.scrub]: remove, keep, placeholder
 
     def _matching(self, path: str) -> list[Override]:
         if not self.overrides:
@@ -130,6 +136,12 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
         raise ConfigError(f"{where}: python must be the path or name of an interpreter")
     if python and not os.path.isabs(python) and os.sep in python:  # relative to pyproject.toml
         python = os.path.join(os.path.dirname(os.path.abspath(path)), python)
+    scrub = table.get("scrub") or {}
+    if not isinstance(scrub, dict) or any(
+            k not in ("remove", "keep", "placeholder") for k in scrub) or not all(
+            isinstance(scrub.get(k, []), list) and all(isinstance(x, str) for x in scrub.get(k, []))
+            for k in ("remove", "keep")) or not isinstance(scrub.get("placeholder", ""), str):
+        raise ConfigError(f"{where}.scrub: remove and keep are lists of header names, placeholder a string")
     recording_dir = table.get("recording_dir")
     if recording_dir is not None and (not isinstance(recording_dir, str) or not recording_dir):
         raise ConfigError(f"{where}: recording_dir must be a folder")
@@ -137,6 +149,7 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
         root=os.path.dirname(os.path.abspath(path)),
         python=python,
         recording_dir=recording_dir,
+        scrub=dict(scrub),
         ignore=_ids(table.get("ignore"), where, known_rules),
         severity=_severities(table.get("severity"), where, known_rules),
         overrides=tuple(overrides),

@@ -16,14 +16,19 @@ from recordings.formats.llamastack.normalization import FilePlan, apply_plan, wr
 from recordings.model import Problem
 
 
-def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool) -> FilePlan:
-    """What normalizing ``path`` would do, as its format decides (a format without normalization: unchanged)."""
+def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool,
+              options: dict[str, Any] | None = None) -> FilePlan:
+    """What normalizing ``path`` would do, as its format decides (a format without normalization: unchanged).
+    ``options`` (``[tool.recordings.scrub]``) go to formats that scrub."""
     from recordings.formats import format_for_file
 
     fmt = format_for_file(path)
     if fmt.normalization is None:
         return FilePlan(path, "unchanged")
-    plan: FilePlan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes)
+    if options and fmt.name == "vcr":
+        plan: FilePlan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes, options)
+    else:
+        plan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes)
     return plan
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
@@ -62,12 +67,17 @@ class NormalizeRun:
     change to show them, write nothing) or ``write``."""
 
     def __init__(self, files: list[str], *, mode: str, extended: bool = False, rehash: bool = False,
-                 cache: Any = None, problems: list[Problem] | None = None, stale_temps: list[str] | None = None):
+                 cache: Any = None, problems: list[Problem] | None = None, stale_temps: list[str] | None = None,
+                 options: dict[str, Any] | None = None):
         self.files, self.mode, self.extended, self.rehash, self.cache = files, mode, extended, rehash, cache
+        self.options = options or {}
         self.result = NormalizeResult(mode, len(files), problems=list(problems or []))
         self.result.failed = bool(problems)
         self.stale_temps = stale_temps or []
-        self.section = f"normalize:{int(extended)}:{int(rehash)}"
+        import orjson
+
+        scrub = orjson.dumps(self.options, option=orjson.OPT_SORT_KEYS).decode()
+        self.section = f"normalize:{int(extended)}:{int(rehash)}:{scrub}"  # cached per option set
 
     def clean_temps(self) -> None:
         """Remove temp files of killed rewrites that no running process owns (never in check/diff)."""
@@ -81,8 +91,8 @@ class NormalizeRun:
 
         cache = self.cache
         if self.mode == "check":  # no bytes needed here: plan on every core, cached
-            yield from cached_map(_PlanCheck(self.extended, self.rehash), self.files, self.section, _encode_plan,
-                                  _decode_plan, cache)
+            yield from cached_map(_PlanCheck(self.extended, self.rehash, self.options), self.files, self.section,
+                                  _encode_plan, _decode_plan, cache)
             return
         for path in self.files:  # bytes are needed in this process: plan serially to keep memory flat
             st = stat_or_none(path)
@@ -90,7 +100,7 @@ class NormalizeRun:
             if cached is not None and cached[0] == "unchanged":
                 yield FilePlan(path, "unchanged")
                 continue
-            plan = plan_file(path, self.extended, self.rehash, True)
+            plan = plan_file(path, self.extended, self.rehash, True, self.options)
             if plan.status == "unchanged" and cache is not None:
                 cache.put(path, self.section, st, _encode_plan(plan))
             yield plan
@@ -163,8 +173,8 @@ def _decode_plan(path: str, value: list[Any]) -> FilePlan:
 class _PlanCheck:
     """A picklable per-file planner that keeps no bytes."""
 
-    def __init__(self, extended: bool, rehash: bool) -> None:
-        self.extended, self.rehash = extended, rehash
+    def __init__(self, extended: bool, rehash: bool, options: dict[str, Any] | None = None) -> None:
+        self.extended, self.rehash, self.options = extended, rehash, options or {}
 
     def __call__(self, path: str) -> FilePlan:
-        return plan_file(path, self.extended, self.rehash, False)
+        return plan_file(path, self.extended, self.rehash, False, self.options)

@@ -128,6 +128,10 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
             judged = parameter_verdict(r.test, root)
             if judged is not None and not judged[0]:
                 v = Verdict(GONE, f"{PARAMETER_GONE}: {judged[1]}")
+            elif judged is None and r.test.params is not None:
+                result.kept.append((r, f"parameters [{r.test.params}] cannot be checked: the test's parametrize is "
+                                       "not literal (or parameters come from fixtures): kept"))
+                continue
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
         elif v.status == KEPT:

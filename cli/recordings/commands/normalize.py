@@ -54,8 +54,16 @@ def normalize_command(
 
     found = find(paths, ability="normalize")
     mode = "diff" if diff else "check" if check else "write"
+    from recordings.config import ConfigError, load_config
+    from recordings.rules import RULES
+
+    try:
+        options = load_config(set(RULES), (paths or ["."])[0]).scrub
+    except ConfigError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(2)
     run = NormalizeRun(found.files, mode=mode, extended=extended, rehash=rehash, cache=open_cache(no_cache, paths),
-                       problems=found.problems, stale_temps=found.stale_temps)
+                       problems=found.problems, stale_temps=found.stale_temps, options=options)
     if mode != "write":  # write nothing: say it is there
         for tmp in found.stale_temps:
             sys.stderr.write(f"{visible(tmp)}: temp file of an interrupted or running rewrite (a normalize run "

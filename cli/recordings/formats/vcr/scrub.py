@@ -27,11 +27,11 @@ VOLATILE = ("date", "request-id", "x-request-id", "openai-processing-ms", "x-env
 _URL_KEY = re.compile(r"([?&](?:key|api[_-]?key|access_token|token)=)([^&#\s]+)", re.I)
 
 
-def _is_placeholder(value: Any) -> bool:
+def _is_placeholder(value: Any, placeholder: str = PLACEHOLDER) -> bool:
     from recordings.rules.secrets import is_placeholder
 
     values = value if isinstance(value, list) else [value]
-    return all(isinstance(v, str) and (v == PLACEHOLDER or is_placeholder(v)) for v in values)
+    return all(isinstance(v, str) and (v in (PLACEHOLDER, placeholder) or is_placeholder(v)) for v in values)
 
 
 def volatile(header: str) -> bool:
@@ -45,8 +45,13 @@ def _dump(doc: Any) -> bytes:
     return yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode("utf-8")
 
 
-def scrub(doc: dict[str, Any]) -> dict[str, int]:
-    """Scrub ``doc`` in place; the count of each change."""
+def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, int]:
+    """Scrub ``doc`` in place; the count of each change. ``options``: ``[tool.recordings.scrub]``
+    (``remove``: more response headers to remove, ``keep``: headers never removed, ``placeholder``)."""
+    options = options or {}
+    extra = {h.lower() for h in options.get("remove", [])}
+    keep = {h.lower() for h in options.get("keep", [])}
+    placeholder = options.get("placeholder") or PLACEHOLDER
     counts: dict[str, int] = {}
     for item in doc.get("interactions") or []:
         request = item.get("request") if isinstance(item, dict) else None
@@ -55,25 +60,27 @@ def scrub(doc: dict[str, Any]) -> dict[str, int]:
             headers = request.get("headers")
             if isinstance(headers, dict):
                 for name, value in headers.items():
-                    if str(name).lower() in CREDENTIAL_HEADERS and not _is_placeholder(value):
-                        headers[name] = [PLACEHOLDER]
+                    if str(name).lower() in CREDENTIAL_HEADERS and not _is_placeholder(value, placeholder):
+                        headers[name] = [placeholder]
                         counts["credentials"] = counts.get("credentials", 0) + 1
             uri = request.get("uri")
             if isinstance(uri, str):
-                new = _URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(2)) else m.group(1) + PLACEHOLDER,
-                                   uri)
+                new = _URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(2), placeholder)
+                                   else m.group(1) + placeholder, uri)
                 if new != uri:
                     request["uri"] = new
                     counts["credentials"] = counts.get("credentials", 0) + 1
         if isinstance(response, dict) and isinstance(response.get("headers"), dict):
             headers = response["headers"]
-            for name in [n for n in headers if volatile(str(n))]:
+            for name in [n for n in headers if (volatile(str(n)) or str(n).lower() in extra)
+                         and str(n).lower() not in keep]:
                 del headers[name]
                 counts["headers"] = counts.get("headers", 0) + 1
     return counts
 
 
-def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False) -> FilePlan:
+def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False,
+              options: dict[str, Any] | None = None) -> FilePlan:
     """What scrubbing ``path`` would change (``extended`` and ``rehash`` have no meaning for cassettes)."""
     import os
 
@@ -86,7 +93,7 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         doc = parse(path, raw)
     except LoadError as exc:
         return FilePlan(path, "problem", reason=exc.reason)
-    counts = scrub(doc)
+    counts = scrub(doc, options)
     if not counts:
         return FilePlan(path, "unchanged")
     if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(parse(path, raw)) != raw:
