@@ -14,6 +14,8 @@ import functools
 import os
 from typing import Any
 
+from recordings.pyast import dotted_name
+
 FORBIDDEN = '<>?%*:|"\'/\\'  # pytest-recording replaces these by "-" in cassette names
 
 
@@ -43,7 +45,7 @@ def _param_ids(call: ast.Call) -> list[str] | None:
         return None if any(i is None for i in ids) or len(ids) != len(values.elts) else [str(i) for i in ids]
     out = []
     for v in values.elts:
-        if isinstance(v, ast.Call) and _name(v.func).endswith("param"):
+        if isinstance(v, ast.Call) and dotted_name(v.func).endswith("param"):
             given = next((k.value for k in v.keywords if k.arg == "id"), None)
             if given is not None:
                 pid = _id_of(given)
@@ -60,16 +62,6 @@ def _param_ids(call: ast.Call) -> list[str] | None:
             return None
         out.append("-".join(str(p) for p in parts))
     return out
-
-
-def _name(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _generated(folder: str, root: str) -> bool:
@@ -109,7 +101,7 @@ def module_ids(path: str, root: str) -> dict[str, list[str] | None]:
                 visit(node.body, f"{prefix}{node.name}::")
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 marks = [d for d in node.decorator_list if isinstance(d, ast.Call)
-                         and _name(d.func).endswith("parametrize")]
+                         and dotted_name(d.func).endswith("parametrize")]
                 if not marks:
                     continue
                 ids = None if unknown_everywhere or len(marks) != 1 else _param_ids(marks[0])

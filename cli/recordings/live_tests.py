@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from recordings.model import NodeId
+from recordings.pyast import dotted_name
 
 ALIVE = "alive"
 GONE = "gone"
@@ -43,16 +44,7 @@ class _Scope:
     bases: list[str]  # class bases (for classes)
 
 
-def _decorator_name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
+_decorator_name = dotted_name
 
 
 _NAMESPACE_CALLS = ("globals", "locals", "vars")

@@ -16,6 +16,8 @@ import ast
 import functools
 import os
 
+from recordings.pyast import dotted_name
+
 
 def _literal_names(call: ast.AST) -> list[str]:
     if not isinstance(call, ast.Call):
@@ -23,21 +25,11 @@ def _literal_names(call: ast.AST) -> list[str]:
     return [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
 
 
-def _attr(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _vcr_names(decorators: list[ast.expr]) -> list[str]:
     names = []
     for dec in decorators:
         target = dec.func if isinstance(dec, ast.Call) else dec
-        attr = _attr(target)
+        attr = dotted_name(target)
         if attr.endswith("mark.vcr") or attr.endswith("use_cassette"):
             names += _literal_names(dec)
     return names
@@ -47,7 +39,7 @@ def _uses_in_body(fn: ast.AST) -> list[str]:
     """``use_cassette("x.yaml")`` calls inside a function (``with`` blocks and nested calls)."""
     names = []
     for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and _attr(node.func).endswith("use_cassette"):
+        if isinstance(node, ast.Call) and dotted_name(node.func).endswith("use_cassette"):
             names += _literal_names(node)
     return names
 
@@ -88,19 +80,19 @@ def _static_path(node: ast.AST, module_path: str) -> str | None:
     here = os.path.dirname(os.path.abspath(module_path))
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    if isinstance(node, ast.Call) and _attr(node.func) == "str" and node.args:
+    if isinstance(node, ast.Call) and dotted_name(node.func) == "str" and node.args:
         return _static_path(node.args[0], module_path)
-    if isinstance(node, ast.Call) and _attr(node.func) in ("os.path.dirname", "os.path.abspath") and node.args:
+    if isinstance(node, ast.Call) and dotted_name(node.func) in ("os.path.dirname", "os.path.abspath") and node.args:
         inner = node.args[0]
         if isinstance(inner, ast.Name) and inner.id == "__file__":
             return here
         return _static_path(inner, module_path)
     if isinstance(node, ast.Attribute) and node.attr == "parent":
         value = node.value
-        if isinstance(value, ast.Call) and _attr(value.func) in ("Path", "pathlib.Path") and value.args and \
+        if isinstance(value, ast.Call) and dotted_name(value.func) in ("Path", "pathlib.Path") and value.args and \
                 isinstance(value.args[0], ast.Name) and value.args[0].id == "__file__":
             return here
-    if isinstance(node, ast.Call) and _attr(node.func) == "os.path.join":
+    if isinstance(node, ast.Call) and dotted_name(node.func) == "os.path.join":
         parts = [_static_path(a, module_path) for a in node.args]
         return None if any(p is None for p in parts) else os.path.join(*parts)  # type: ignore[arg-type]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
