@@ -42,7 +42,7 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
         shape_error = None
     except LoadError as exc:
         recording, shape_error = None, exc.reason
-    ctx = FileContext(path, raw, doc, recording)
+    ctx = FileContext(path, raw, doc, recording, fmt)
     findings: list[Finding] = []
     for rule in rules:
         if (recording is None and not rule.on_unshaped) or rule.check is None:
@@ -110,7 +110,7 @@ def corpus_key(path: str) -> tuple[str | None, str] | None:
         return None
     ctx = FileContext(path, item.raw, item.doc, item.recording)
     try:
-        return format_for_file(path, item.raw).corpus_key(ctx)
+        return ctx.file_format().corpus_key(ctx)
     except (TypeError, ValueError, RecursionError):
         return None
 

@@ -35,7 +35,15 @@ class FileContext:
     raw: bytes
     doc: dict[str, Any]
     recording: Recording | None  # None when the shape is too wrong for the model
+    format: Any = None  # the file's Format (found from the path and bytes when not given)
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def file_format(self) -> Any:
+        if self.format is None:
+            from recordings.formats import format_for_file
+
+            self.format = format_for_file(self.path, self.raw)
+        return self.format
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
