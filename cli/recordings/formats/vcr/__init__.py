@@ -3,9 +3,9 @@ holding a list of request/response interactions; each interaction is one recordi
 
 Read by :mod:`.cassette` (YAML with libyaml, JSON, gzip; bodies decoded), seen by the model through
 :mod:`.adapter` (a :class:`~recordings.model.Recording` per interaction, and a document in the shape
-the protocol readers take). Cassettes are read, listed, shown, compared (``diff``) and counted
-(``stats``); the commands that would change or judge them (normalize, prune, validate's rules,
-explain) do not take them yet.
+the protocol readers take). Every command but ``explain`` (Llama Stack's replay lookups) takes
+cassettes: ``normalize`` scrubs them (:mod:`.scrub`), ``validate`` checks credentials
+(:mod:`.credentials`) and their shape (:mod:`.rules`), ``prune`` finds their test (:mod:`.naming`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ from recordings.formats import Format
 from recordings.model import Recording, RecordingFile
 
 SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
+
+
+def _interactions(ctx: Any) -> Any:
+    """A rule context's interactions, their bodies decoded once for every rule that asks."""
+    from recordings.formats.vcr.cassette import interactions
+
+    return ctx.cached("interactions", lambda: interactions(ctx.doc))
 
 
 def _scrub() -> Any:
@@ -55,7 +62,7 @@ class VcrFormat(Format):
         return parse(path, raw)
 
     def summarize_all(self, path: str, doc: dict[str, Any], size: int) -> list[Recording]:
-        from recordings.formats.vcr.adapter import recording
+        from recordings.formats.vcr.adapter import recording, test_id_of
         from recordings.formats.vcr.cassette import interactions
         from recordings.names import stem
 
@@ -68,7 +75,8 @@ class VcrFormat(Format):
                 from recordings.errors import LoadError
 
                 raise LoadError(path, f"interaction #{it.index}: {problem}")
-        return [recording(path, it, name, suite) for it in found]
+        test_id = test_id_of(path)
+        return [recording(path, it, name, suite, test_id) for it in found]
 
     def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
         recs = self.summarize_all(path, doc, size)
@@ -92,10 +100,8 @@ class VcrFormat(Format):
 
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
         """Every interaction's request and decoded response body (a gzip body is scanned decoded)."""
-        from recordings.formats.vcr.cassette import interactions
-
         out: list[tuple[str | None, bytes]] = []
-        for it in interactions(ctx.doc):
+        for it in _interactions(ctx):
             out.append((f"interaction #{it.index} request.body", it.request_body.data))
             out.append((f"interaction #{it.index} response.body", it.response_body.data))
         return out
@@ -103,7 +109,7 @@ class VcrFormat(Format):
     def credential_fields(self, ctx: Any) -> list[tuple[str, str, str, str]]:
         from recordings.formats.vcr.credentials import credential_fields
 
-        return credential_fields(ctx.doc)
+        return credential_fields(_interactions(ctx))
 
     def documents(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """Each interaction as a document for the protocol readers."""

@@ -8,7 +8,6 @@ completion, an Anthropic message, a Gemini response).
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from typing import Any
@@ -118,18 +117,13 @@ def _model(body: Any, path: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1024)
-def _project_root(folder: str) -> str:
+def test_id_of(path: str) -> str | None:
+    """The pytest node id of the test that records into this cassette (see :mod:`.naming`); one per
+    cassette, whatever the number of its interactions."""
+    from recordings.formats.vcr.naming import test_id_of as named
     from recordings.project import find_root
 
-    return find_root(folder)
-
-
-def test_id_of(path: str) -> str | None:
-    """The pytest node id of the test that records into this cassette (see :mod:`.naming`)."""
-    from recordings.formats.vcr.naming import test_id_of as named
-
-    return named(path, _project_root(os.path.dirname(os.path.dirname(os.path.abspath(path)))))
+    return named(path, find_root(os.path.dirname(os.path.dirname(os.path.abspath(path)))))
 
 
 def _shape(it: Interaction) -> tuple[bool, int, str]:
@@ -159,9 +153,8 @@ def _request_model(it: Interaction, path: str) -> str | None:
     return _model(body, path)
 
 
-def recording(path: str, it: Interaction, stem: str, suite: str) -> Recording:
+def recording(path: str, it: Interaction, stem: str, suite: str, test_id: str | None) -> Recording:
     streaming, chunks, what = _shape(it)
-    test_id = test_id_of(path)
     endpoint = urlsplit(it.uri or "").path
     size = len(it.request_body.data) + len(it.response_body.data)
     rtype = what if it.messages is None else "websocket"

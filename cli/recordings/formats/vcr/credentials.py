@@ -10,9 +10,7 @@ or ``api_key=`` in a url. Warnings: a request cookie of only ``__cf_bm``/``_cfuv
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from recordings.formats.vcr.cassette import interactions
+from recordings.formats.vcr.cassette import Interaction
 
 REQUEST_ERRORS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key",
                   "openai-api-key", "ocp-apim-subscription-key")
@@ -26,9 +24,10 @@ def _cookie_severity(value: str) -> str:
     return "warning" if names and all(n in HARMLESS_COOKIES for n in names) else "error"
 
 
-def credential_fields(doc: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+def credential_fields(found: list[Interaction]) -> list[tuple[str, str, str, str]]:
+    """(where, field, value, severity) of each credential-bearing field of the interactions."""
     out = []
-    for it in interactions(doc):
+    for it in found:
         where = f"interaction #{it.index}"
         for name, value in it.request_headers.items():
             low = name.lower()
