@@ -16,7 +16,7 @@ REQUEST_ERRORS = ("authorization", "proxy-authorization", "x-api-key", "api-key"
                   "openai-api-key", "ocp-apim-subscription-key")
 RESPONSE_WARNINGS = ("set-cookie", "openai-organization", "openai-project", "anthropic-organization-id")
 HARMLESS_COOKIES = ("__cf_bm", "_cfuvid")
-_URL_KEY = re.compile(r"[?&](key|api[_-]?key|access_token|token)=([^&#\s]+)", re.I)
+URL_KEY = re.compile(r"([?&](key|api[_-]?key|access_token|token)=)([^&#\s]+)", re.I)  # prefix, name, value
 
 
 def _cookie_severity(value: str) -> str:
@@ -38,6 +38,6 @@ def credential_fields(found: list[Interaction]) -> list[tuple[str, str, str, str
         for name, value in it.response_headers.items():
             if name.lower() in RESPONSE_WARNINGS:
                 out.append((f"{where} response.headers", name, value, "warning"))
-        for m in _URL_KEY.finditer(it.uri or ""):
-            out.append((f"{where} request.uri", m.group(1), m.group(2), "error"))
+        for m in URL_KEY.finditer(it.uri or ""):
+            out.append((f"{where} request.uri", m.group(2), m.group(3), "error"))
     return out

@@ -13,18 +13,18 @@ rewritten". Bodies are never touched. Writes are atomic and keep the mode (see t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from recordings.formats.llamastack.normalization import FilePlan
 
+from recordings.formats.vcr.credentials import REQUEST_ERRORS, URL_KEY
+
 PLACEHOLDER = "REDACTED"
-CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie",
-                      "openai-api-key", "ocp-apim-subscription-key")
+CREDENTIAL_HEADERS = (*REQUEST_ERRORS, "cookie")  # the request headers validate reports, redacted
 VOLATILE = ("date", "request-id", "x-request-id", "openai-processing-ms", "x-envoy-upstream-service-time",
             "server-timing", "set-cookie", "cf-ray", "cf-cache-status", "x-goog-request-id", "alt-svc", "age",
             "expires", "report-to", "nel", "anthropic-organization-id", "openai-organization", "openai-project")
-_URL_KEY = re.compile(r"([?&](?:key|api[_-]?key|access_token|token)=)([^&#\s]+)", re.I)
+VOLATILE_PREFIXES = ("x-ratelimit-", "anthropic-ratelimit-", "cf-", "x-amz-")
 
 
 def _is_placeholder(value: Any, placeholder: str = PLACEHOLDER) -> bool:
@@ -36,7 +36,7 @@ def _is_placeholder(value: Any, placeholder: str = PLACEHOLDER) -> bool:
 
 def volatile(header: str) -> bool:
     h = header.lower()
-    return h in VOLATILE or h.startswith(("x-ratelimit-", "anthropic-ratelimit-", "cf-", "x-amz-"))
+    return h in VOLATILE or h.startswith(VOLATILE_PREFIXES)
 
 
 def _dump(doc: Any) -> bytes:
@@ -65,8 +65,8 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None) -> dict[st
                         counts["credentials"] = counts.get("credentials", 0) + 1
             uri = request.get("uri")
             if isinstance(uri, str):
-                new = _URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(2), placeholder)
-                                   else m.group(1) + placeholder, uri)
+                new = URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(3), placeholder)
+                                  else m.group(1) + placeholder, uri)
                 if new != uri:
                     request["uri"] = new
                     counts["credentials"] = counts.get("credentials", 0) + 1
