@@ -500,3 +500,16 @@ def test_scrub_is_configurable_in_the_project(tmp_path, run):
     assert scrubbed["request"]["headers"]["authorization"] == ["<redacted>"]
     (project / "pyproject.toml").write_text('[tool.recordings.scrub]\nremove = "x"\n')
     assert run("normalize", project).exit_code == 2
+
+
+def test_every_format_loads_a_file_with_its_recordings():
+    from recordings.formats import format_for_file
+    from tests.conftest import sample_file
+
+    ls_file = format_for_file(str(sample_file("b77e97369d3f"))).load_file(str(sample_file("b77e97369d3f")))
+    assert (ls_file.format, len(ls_file.recordings)) == ("llama-stack", 1)
+    assert ls_file.recordings[0].test is not None and ls_file.size == sample_file("b77e97369d3f").stat().st_size
+    cassette = format_for_file(str(CASSETTE)).load_file(str(CASSETTE))
+    assert cassette.format == "vcr" and [r.id for r in cassette.recordings] == [
+        "test_weather_stream#0", "test_weather_stream#1"]
+    assert {r.test_id for r in cassette.recordings} == {"tests/test_weather.py::test_weather_stream"}

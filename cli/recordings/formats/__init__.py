@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recordings.model import NodeId, Recording, RecordingFile
+from recordings.model import Recording, RecordingFile
 
 
 class Format:
@@ -70,12 +70,12 @@ class Format:
         raise NotImplementedError
 
     def load_file(self, path: str) -> RecordingFile:
-        """A file with the recordings it holds (LoadError with a one-line reason)."""
-        raise NotImplementedError
+        """A file with the recordings it holds (LoadError with a one-line reason). Each recording's
+        ``test`` is the pytest test it belongs to, as :meth:`summarize_all` read it."""
+        from recordings.loader import load
 
-    def test_of(self, recording: Recording) -> NodeId | None:
-        """The pytest test a recording belongs to (None: shared, or not a node id)."""
-        return recording.test
+        loaded = load(path)
+        return RecordingFile(path, len(loaded.raw), self.name, loaded.recordings)
 
     def suite_of(self, path: str) -> str:
         """The suite (the group a corpus is organized in) a recording file belongs to."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from recordings.formats import Format
 from recordings.formats.llamastack import hashing, layout, normalization
-from recordings.model import Recording, RecordingFile
+from recordings.model import Recording
 
 
 class LlamaStackFormat(Format):
@@ -39,12 +39,6 @@ class LlamaStackFormat(Format):
         from recordings.formats.llamastack.document import summarize
 
         return summarize(path, doc, size)
-
-    def load_file(self, path: str) -> RecordingFile:
-        from recordings.loader import load
-
-        loaded = load(path)
-        return RecordingFile(path, loaded.recording.size, self.name, (loaded.recording,))
 
     def suite_of(self, path: str) -> str:
         return layout.suite_of(path)

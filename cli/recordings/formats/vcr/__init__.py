@@ -14,7 +14,7 @@ import os
 from typing import Any
 
 from recordings.formats import Format
-from recordings.model import Recording, RecordingFile
+from recordings.model import Recording
 
 SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
 
@@ -85,13 +85,6 @@ class VcrFormat(Format):
 
             raise LoadError(path, "cassette has no interactions")
         return recs[0]
-
-    def load_file(self, path: str) -> RecordingFile:
-        from recordings.loader import read_bytes
-
-        raw = read_bytes(path)
-        return RecordingFile(path, len(raw), self.name, tuple(self.summarize_all(path, self.parse(path, raw),
-                                                                                  len(raw))))
 
     def suite_of(self, path: str) -> str:
         """The test module a cassette folder belongs to (``cassettes/<module>/``)."""
