@@ -17,3 +17,12 @@ def dotted_name(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         parts.append(node.id)
     return ".".join(reversed(parts))
+
+
+def parse_module(path: str) -> ast.Module | None:
+    """A Python file's tree, or None when it cannot be read or does not parse."""
+    try:
+        with open(path, "rb") as fh:
+            return ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return None

@@ -16,7 +16,7 @@ import ast
 import functools
 import os
 
-from recordings.pyast import dotted_name
+from recordings.pyast import dotted_name, parse_module
 
 
 def _literal_names(call: ast.AST) -> list[str]:
@@ -28,8 +28,7 @@ def _literal_names(call: ast.AST) -> list[str]:
 def _vcr_names(decorators: list[ast.expr]) -> list[str]:
     names = []
     for dec in decorators:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        attr = dotted_name(target)
+        attr = dotted_name(dec)  # a call's name, or the bare decorator's
         if attr.endswith("mark.vcr") or attr.endswith("use_cassette"):
             names += _literal_names(dec)
     return names
@@ -47,10 +46,8 @@ def _uses_in_body(fn: ast.AST) -> list[str]:
 @functools.lru_cache(maxsize=256)
 def explicit_names(module_path: str) -> dict[str, str]:
     """cassette file name (no folder, no suffix) → the test id that names it, from one test module."""
-    try:
-        with open(module_path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError):
+    tree = parse_module(module_path)
+    if tree is None:
         return {}
     from recordings.names import stem
 
@@ -105,10 +102,8 @@ def _static_path(node: ast.AST, module_path: str) -> str | None:
 def fixture_overrides(module_path: str) -> tuple[str | None, str | None]:
     """(the folder ``vcr_cassette_dir`` returns, the name ``default_cassette_name`` returns) when a module
     or conftest.py defines them statically (one ``return`` of a static value), else None for each."""
-    try:
-        with open(module_path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError):
+    tree = parse_module(module_path)
+    if tree is None:
         return None, None
     found: dict[str, str | None] = {}
     for node in tree.body:
@@ -123,10 +118,8 @@ def _test_in(module_path: str, name: str) -> str | None:
     """``[Class::]test[params]`` when the module defines the test a cassette name points to."""
     head, bracket, params = name.partition("[")
     parts = head.split(".")
-    try:
-        with open(module_path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError):
+    tree = parse_module(module_path)
+    if tree is None:
         return None
     scope: list[ast.stmt] = tree.body
     for cls in parts[:-1]:
@@ -187,10 +180,8 @@ def _test_modules(folder: str) -> list[str]:
 
 
 def _first_test(module_path: str) -> str | None:
-    try:
-        with open(module_path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError):
+    tree = parse_module(module_path)
+    if tree is None:
         return None
     return next((n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
                  and n.name.startswith("test")), None)
