@@ -12,8 +12,55 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from recordings.formats.llamastack.normalization import FilePlan, apply_plan, writable
 from recordings.model import Problem
+
+
+@dataclass
+class FilePlan:
+    """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
+
+    path: str
+    status: str  # unchanged | change | conflict | problem | read-only (found when writing)
+    changes: dict[str, int] = field(default_factory=dict)
+    new_path: str | None = None  # set when --rehash renames the file
+    new_bytes: bytes | None = None
+    old_bytes: bytes | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "status": self.status, "changes": self.changes, "new_path": self.new_path,
+                "reason": self.reason}
+
+
+
+def writable(path: str) -> bool:
+    """Whether a rewrite may replace ``path``: its owner-write bit is set (root included) and both the
+    file and its folder are writable."""
+    import os
+
+    try:
+        owner_can_write = bool(os.stat(path).st_mode & 0o200)
+    except OSError:
+        return False
+    return owner_can_write and os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+
+
+def apply_plan(plan: FilePlan) -> None:
+    """Write a planned change: atomic replace, then (for a rename) remove the old name."""
+    import os
+
+    from recordings.jsonbytes import atomic_write
+
+    if plan.status != "change" or plan.new_bytes is None or os.path.islink(plan.path):
+        return
+    if plan.new_path:
+        if os.path.lexists(plan.new_path):  # identical content already there
+            os.unlink(plan.path)
+            return
+        atomic_write(plan.new_path, plan.new_bytes, mode_from=plan.path)
+        os.unlink(plan.path)
+    else:
+        atomic_write(plan.path, plan.new_bytes)
 
 
 def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool,
@@ -25,11 +72,9 @@ def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool,
     fmt = format_for_file(path)
     if fmt.normalization is None:
         return FilePlan(path, "unchanged")
-    if options and fmt.name == "vcr":
-        plan: FilePlan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes, options)
-    else:
-        plan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes)
+    plan: FilePlan = fmt.normalization.plan_file(path, extended, rehash, keep_bytes, options)
     return plan
+
 
 EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.names import hash_of_name
+from recordings.normalizer import FilePlan
 
 EPOCH = "1970-01-01T00:00:00.000000Z"
 DURATIONS = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")
@@ -164,28 +165,13 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     return changes
 
 
-# --- planning and applying a normalization of one file -----------------------------------
+# --- planning a normalization of one file (the normalizer applies it) ------------------
 
 
-@dataclass
-class FilePlan:
-    """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
-
-    path: str
-    status: str  # unchanged | change | conflict | problem | read-only (found when writing)
-    changes: dict[str, int] = field(default_factory=dict)
-    new_path: str | None = None  # set when --rehash renames the file
-    new_bytes: bytes | None = None
-    old_bytes: bytes | None = None
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "status": self.status, "changes": self.changes, "new_path": self.new_path,
-                "reason": self.reason}
-
-
-def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False) -> FilePlan:
-    """Work out (without writing) what normalizing ``path`` would change.
+def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False,
+              options: dict[str, Any] | None = None) -> FilePlan:
+    """Work out (without writing) what normalizing ``path`` would change (``options`` are the scrub
+    settings of formats that scrub: a Llama Stack recording has none).
 
     A file that would change is parsed a second time, exactly (the standard library: integers of any
     size, duplicate keys seen): a file with duplicate keys or a number that does not fit a double is a
@@ -267,33 +253,3 @@ def _normalized(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: 
     if new_path:
         counts["renamed"] = 1
     return counts, new, new_path
-
-
-def writable(path: str) -> bool:
-    """Whether a rewrite may replace ``path``: its owner-write bit is set (root included) and both the
-    file and its folder are writable."""
-    import os
-
-    try:
-        owner_can_write = bool(os.stat(path).st_mode & 0o200)
-    except OSError:
-        return False
-    return owner_can_write and os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
-
-
-def apply_plan(plan: FilePlan) -> None:
-    """Write a planned change: atomic replace, then (for a rename) remove the old name."""
-    import os
-
-    from recordings.jsonbytes import atomic_write
-
-    if plan.status != "change" or plan.new_bytes is None or os.path.islink(plan.path):
-        return
-    if plan.new_path:
-        if os.path.lexists(plan.new_path):  # identical content already there
-            os.unlink(plan.path)
-            return
-        atomic_write(plan.new_path, plan.new_bytes, mode_from=plan.path)
-        os.unlink(plan.path)
-    else:
-        atomic_write(plan.path, plan.new_bytes)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from recordings.formats.llamastack.normalization import FilePlan
+from recordings.normalizer import FilePlan
 
 from recordings.formats.vcr.credentials import REQUEST_ERRORS, URL_KEY
 
