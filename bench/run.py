@@ -3,7 +3,7 @@
     python bench/run.py CORPUS [--repeat 3] [--only ls,validate]
 
 Each measurement is a fresh process (interpreter start-up included on both
-sides); the best wall time of --repeat runs and the peak RSS of that process
+sides); the median wall time of --repeat runs and the peak RSS
 (os.wait4) are reported. The baseline reads and parses every *.json under
 CORPUS/**/recordings with orjson and nothing else.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -37,7 +38,8 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def measure(argv: list[str], repeat: int, warm: bool = True) -> tuple[float, float, int]:
-    best, peak, code = float("inf"), 0.0, 0
+    """(median wall time, peak RSS in MiB, exit code) of ``repeat`` fresh runs."""
+    times, peak, code = [], 0.0, 0
     if warm:
         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)  # warm-up
     for _ in range(repeat):
@@ -46,10 +48,9 @@ def measure(argv: list[str], repeat: int, warm: bool = True) -> tuple[float, flo
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
         code = os.waitstatus_to_exitcode(status)
-        if elapsed < best:
-            best = elapsed
+        times.append(elapsed)
         peak = max(peak, usage.ru_maxrss / 1024)  # KiB -> MiB
-    return best, peak, code
+    return statistics.median(times), peak, code
 
 
 COMMANDS = {
@@ -65,7 +66,7 @@ COMMANDS = {
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--only", default=",".join(c for c in COMMANDS if c != "diff"))
     ap.add_argument("--other", help="a second corpus (bench/make_diff_pair.py) for the diff benchmark")
     args = ap.parse_args()

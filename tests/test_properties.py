@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import orjson
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recordings.jsonbytes import canonical_bytes
+from recordings.jsonbytes import canonical_bytes, is_canonical
 from recordings.reassembly import reassemble
 
 CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
@@ -83,3 +86,29 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 def test_canonical_bytes_equal_json_dumps_indent_2(obj):
     assert canonical_bytes(obj) == (json.dumps(obj, indent=2) + "\n").encode("ascii")
+
+
+@given(st.dictionaries(st.text(max_size=6), json_values, max_size=5), st.sampled_from(["json", "orjson", "edited"]))
+@settings(max_examples=400, deadline=None)
+def test_is_canonical_agrees_with_the_canonical_bytes(obj, spelling):
+    """The fast check says yes exactly when the bytes equal json.dumps(indent=2) + newline: for canonical
+    bytes, for orjson's rendering (which spells small floats and non-ASCII differently) and for an edit."""
+    want = (json.dumps(obj, indent=2) + "\n").encode("ascii")
+    if spelling == "json":
+        raw = want
+    elif spelling == "orjson":
+        raw = orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
+    else:
+        raw = want.replace(b": ", b":", 1) if b": " in want else want[:-1]
+    doc = orjson.loads(raw)
+    assert is_canonical(raw, doc) == (raw == canonical_bytes(doc))
+
+
+@pytest.mark.parametrize("value", [1e-05, 1.5e-07, 2.5e-05, 1e-10, 5e-324, 1e16, 0.0001, -3.2e-06, 1e-4 - 1e-12])
+@pytest.mark.parametrize("text", ["plain", "caf\u00e9", "del\x7f", "1970-01-01T00:00:00.000000Z"])
+def test_is_canonical_on_the_spellings_that_differ(value, text):
+    obj = {"x": value, "s": text, "l": [value, {"y": -value}]}
+    canonical = (json.dumps(obj, indent=2) + "\n").encode("ascii")
+    rendered = orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
+    assert is_canonical(canonical, orjson.loads(canonical))
+    assert is_canonical(rendered, orjson.loads(rendered)) == (rendered == canonical)

@@ -13,6 +13,20 @@ from tests.test_validate import GOOD, copy_to, messages, rewrite
 KEY = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
 
 
+@pytest.fixture(autouse=True, params=["re2", "stdlib"])
+def engine(request, monkeypatch):
+    """Every test here runs twice: candidates found by RE2's one pass, and by the standard library's
+    fallback (what a machine without the RE2 wheel runs). Both must find exactly the same."""
+    from recordings.rules import secrets
+
+    if request.param == "re2":
+        if secrets._FINDER is None:
+            pytest.skip("google-re2 is not installed here")
+    else:
+        monkeypatch.setattr(secrets, "_FINDER", None)
+    return request.param
+
+
 def _plant_in_answer(text: str):
     def mutate(d):
         d["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = text
@@ -106,3 +120,4 @@ def test_a_secret_is_never_printed_in_full(tmp_path, run):
     r = run("validate", tmp_path, "--format", "json")
     assert KEY not in r.stdout + r.stderr
     assert r.exit_code == 1
+

@@ -6,7 +6,9 @@ for byte. The standard library's indenting encoder is pure Python and slow, so
 the fast path renders with orjson and then rewrites the two things orjson does
 differently: float spelling (``1e-05``, not ``0.00001``) and ASCII escaping.
 Anything orjson cannot render falls back to the standard library.
-:func:`atomic_write` replaces a file through a temp file in the same folder.
+:func:`is_canonical` answers "are these bytes already canonical?" without building the
+canonical bytes in the common case (see there). :func:`atomic_write` replaces a file through a
+temp file in the same folder.
 """
 
 from __future__ import annotations
@@ -20,23 +22,9 @@ import orjson
 
 TEMP_PREFIX = ".recordings-tmp-"
 
-# A number at the end of a line of indented output is a number value: strings
-# never span lines (newlines are escaped) and always end in a quote. orjson and
-# Python spell a float differently only when one of them uses an exponent:
-# orjson writes ``1e16``, ``1.5e-7`` and ``0.00001`` where Python writes
-# ``1e+16``, ``1.5e-07`` and ``1e-05``. Only those tokens are rewritten.
-_FLOAT_TO_RESPELL = re.compile(
-    rb"(?:^|(?<= ))(-?(?:0\.0000[0-9]+|[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+))(?=,?\n)", re.M
-)
-# Cheap test for "some float may need respelling": an exponent at the end of a
-# line (orjson writes 1e16, 1.5e-7) or a decimal with four leading zeros. Both
-# start with a literal, which the regex engine finds fast.
-_EXPONENT_HINT = re.compile(rb"e-?[0-9]+,?\n")
+# orjson and Python spell a float differently only below 1e-4: orjson writes ``0.00001`` and
+# ``1.5e-7`` where Python writes ``1e-05`` and ``1.5e-07`` (both write ``1e+16`` and ``5e-324``).
 _NON_ASCII = re.compile("[\x7f-\U0010ffff]")
-
-
-def _float_repr(match: re.Match[bytes]) -> bytes:
-    return repr(float(match.group(1))).encode()
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -58,11 +46,95 @@ def canonical_bytes(obj: Any) -> bytes:
         out = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
     except (TypeError, orjson.JSONEncodeError):
         return canonical_bytes_slow(obj)
-    if b"0.0000" in out or _EXPONENT_HINT.search(out):
-        out = _FLOAT_TO_RESPELL.sub(_float_repr, out + b"\n")[:-1]
+    return _respelled(out)
+
+
+def _respelled(out: bytes) -> bytes:
+    """orjson's indented rendering with Python's float spellings and ASCII escapes, plus the newline."""
+    out = _respell_small_floats(out)
     if not out.isascii() or b"\x7f" in out:
         out = _NON_ASCII.sub(_escape, out.decode("utf-8")).encode("ascii")
     return out + b"\n"
+
+
+_NUMBER_BYTES = frozenset(b"0123456789.eE+-")
+
+
+def _respell_small_floats(out: bytes) -> bytes:
+    """Python's spelling of the floats below 1e-4 that orjson spells its own way (``0.00001``,
+    ``1.5e-7``): each holds ``0.0000`` or ``e-``, found by literal search; only number values (after
+    a space, at the end of a line) are respelled, never text in a string."""
+    spans: dict[int, tuple[int, bytes]] = {}
+    n = len(out)
+    for literal in (b"0.0000", b"e-"):
+        at = out.find(literal)
+        while at != -1:
+            lo, hi = at, at + len(literal)
+            while lo > 0 and out[lo - 1] in _NUMBER_BYTES:
+                lo -= 1
+            while hi < n and out[hi] in _NUMBER_BYTES:
+                hi += 1
+            if (lo == 0 or out[lo - 1] == 0x20) and (hi == n or out[hi] in (0x2C, 0x0A)) and lo not in spans:
+                token = out[lo:hi]
+                try:
+                    spelled = repr(float(token)).encode()
+                except ValueError:
+                    spelled = token
+                if spelled != token:
+                    spans[lo] = (hi, spelled)
+            at = out.find(literal, hi)
+    if not spans:
+        return out
+    pieces, pos = [], 0
+    for lo in sorted(spans):
+        hi, spelled = spans[lo]
+        pieces += [out[pos:lo], spelled]
+        pos = hi
+    pieces.append(out[pos:])
+    return b"".join(pieces)
+
+
+# Where orjson's rendering and Python's differ in a file equal to orjson's: a float below 1e-4 that
+# orjson spells ``0.0000…`` or with a one-digit exponent (``1.5e-7``, Python ``1.5e-07``); a number
+# value ends its line. Both patterns start with a literal, which the regex engine scans for fast
+# (faster than ``in`` here).
+_SMALL_DECIMAL = re.compile(rb"0\.0000[0-9]*,?\n")
+_SHORT_EXPONENT = re.compile(rb"e-[1-9],?\n")
+
+
+def is_canonical(raw: bytes, obj: Any) -> bool:
+    """Whether ``raw`` is exactly :func:`canonical_bytes` of ``obj`` (the document parsed from it).
+
+    Compared with orjson's rendering (one native pass) first: when equal, the bytes are canonical
+    unless they hold what the two spell differently (non-ASCII, DEL, a float below 1e-4), which is
+    looked for only then. Python's spelling is built only for those files and for files that differ
+    from orjson's rendering.
+    """
+    if raw[-1:] != b"\n":
+        return False
+    try:
+        out = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        return canonical_bytes_slow(obj) == raw
+    if len(raw) != len(out) + 1 or not raw.startswith(out):
+        return _respelled(out) == raw
+    if not raw.isascii() or b"\x7f" in raw:
+        return False  # orjson leaves them as they are; json.dumps escapes them
+    if _SHORT_EXPONENT.search(raw) or _SMALL_DECIMAL.search(raw):
+        return _respelled(out) == raw
+    return True
+
+
+def first_difference(a: bytes, b: bytes) -> int:
+    """The offset of the first byte where ``a`` and ``b`` differ (the shorter length if one is a prefix)."""
+    n = min(len(a), len(b))
+    lo = 0
+    step = 4096  # compare in blocks first, then byte by byte
+    while lo + step <= n and a[lo:lo + step] == b[lo:lo + step]:
+        lo += step
+    while lo < n and a[lo] == b[lo]:
+        lo += 1
+    return lo
 
 
 def _lock(fd: int) -> None:

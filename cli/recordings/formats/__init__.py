@@ -89,6 +89,32 @@ class Format:
         """What the ``secrets`` rule scans: (where, bytes) pairs. Default: the file's bytes."""
         return [(None, ctx.raw)]
 
+    def stream_texts(self, ctx: Any) -> list[str]:
+        """The text, reasoning and tool arguments of each streamed recording in the file, whole: what a
+        key split across chunks is looked for in. Default: each stream reassembled (cached per context)."""
+        from recordings.reassembly import reassemble
+
+        docs = self.documents(ctx.doc)
+        if ctx.recording is None or (len(docs) == 1 and not ctx.recording.streaming):
+            return []
+        texts: list[str] = []
+        for i, doc in enumerate(docs):  # a file of several recordings (a cassette): each stream
+            if len(docs) > 1 and not (doc.get("response") or {}).get("is_streaming"):
+                continue
+
+            def answer_of(doc: dict[str, Any] = doc) -> Any:
+                return reassemble(doc)
+
+            try:
+                answer = ctx.cached("answer" if len(docs) == 1 else f"answer{i}", answer_of)
+            except Exception:  # noqa: BLE001 - a stream too broken to reassemble: the stream rule says so
+                continue
+            for c in answer.choices:
+                texts += [c.text, c.reasoning, *(t.arguments for t in c.tool_calls)]
+            if answer.content:
+                texts.append(answer.content)
+        return [t for t in texts if t]
+
     def credential_fields(self, ctx: Any) -> list[tuple[str, str, str, str]] | None:
         """(where, field, value, severity) of every credential-bearing field (headers, url keys), or None to
         let the ``secrets`` rule find them in the file's JSON text."""
@@ -109,14 +135,24 @@ def _formats() -> tuple[Format, ...]:
 FORMATS: tuple[Format, ...] = _formats()
 
 
+_FOLDER_OWNERS: dict[tuple[str, str | None], tuple[Format, ...]] = {}
+
+
 def format_for_file(path: str, raw: bytes | None = None) -> Format:
     """The format that reads ``path``: the one whose folder holds it, else the one its bytes look like,
     else the first (which then names what is wrong with the file)."""
     import os
 
-    folder = os.path.dirname(os.path.abspath(path))
-    for fmt in FORMATS:
-        if fmt.owns_folder(folder) and fmt.claims(os.path.basename(path)):
+    head, _, name = path.rpartition(os.sep)
+    key = (head, None if os.path.isabs(path) else os.getcwd())
+    owners = _FOLDER_OWNERS.get(key)
+    if owners is None:  # the formats that own a folder, asked once per folder
+        if len(_FOLDER_OWNERS) > 4096:
+            _FOLDER_OWNERS.clear()
+        folder = os.path.dirname(os.path.abspath(path))
+        owners = _FOLDER_OWNERS[key] = tuple(fmt for fmt in FORMATS if fmt.owns_folder(folder))
+    for fmt in owners:
+        if fmt.claims(name):
             return fmt
     if raw is not None:
         for fmt in FORMATS:

@@ -251,55 +251,6 @@ def _mask(secret: str) -> str:
     return secret[:6] + "…" if len(secret) > 8 else "…"
 
 
-def _stream_texts(ctx: FileContext) -> list[str]:
-    """The reassembled text, reasoning and tool arguments of a stream (keys split across chunks)."""
-    from recordings.reassembly import reassemble
-
-    r = ctx.recording
-    if r is None:
-        return []
-    docs = ctx.file_format().documents(ctx.doc)
-    if len(docs) == 1:
-        if not r.streaming:
-            return []
-        if r.response_type and r.response_type.endswith("ChatCompletionChunk"):
-            return _chat_texts(ctx.raw)
-    texts = []
-    for i, doc in enumerate(docs):  # a file of several recordings (a cassette): each stream
-        if len(docs) > 1 and not (doc.get("response") or {}).get("is_streaming"):
-            continue
-        def answer_of(doc: dict[str, Any] = doc) -> Any:
-            return reassemble(doc)
-
-        try:
-            answer = ctx.cached("answer" if len(docs) == 1 else f"answer{i}", answer_of)
-        except Exception:  # noqa: BLE001 - a stream too broken to reassemble: the stream rule says so
-            continue
-        for c in answer.choices:
-            texts += [c.text, c.reasoning, *(t.arguments for t in c.tool_calls)]
-        if answer.content:
-            texts.append(answer.content)
-    return [t for t in texts if t]
-
-
-_CHAT_FIELDS = tuple(re.compile(rb'"' + name + rb'": "((?:[^"\\\n]|\\.)*)"') for name in
-                     (b"content", b"reasoning_content", b"reasoning", b"arguments"))
-
-
-def _chat_texts(raw: bytes) -> list[str]:
-    """Chat chunks' text, reasoning and tool arguments, each field's pieces joined in file order.
-
-    Read from the bytes (one literal-led scan per field) rather than by a full reassembly: the pieces
-    stay JSON-escaped, which changes no character a key is made of.
-    """
-    out = []
-    for pattern in _CHAT_FIELDS:
-        pieces = pattern.findall(raw)
-        if len(pieces) > 1:
-            out.append(b"".join(pieces).decode("utf-8", "replace"))
-    return out
-
-
 def scan_bytes(raw: bytes, present: set[bytes] | None = None) -> list[tuple[str, str]]:
     """Every (kind, secret) in some bytes, once each: the scan ``check`` runs on a file."""
     if present is None:
@@ -314,6 +265,56 @@ def scan_bytes(raw: bytes, present: set[bytes] | None = None) -> list[tuple[str,
             seen.add(secret)
             out.append((name, secret))
     return out
+
+
+# --- finding where to look: one pass over the bytes -------------------------------------------------
+#
+# Every precise pattern above matches within one line (JSON escapes newlines in strings; a cassette's
+# decoded body is scanned the same way) and contains one of these gates. One pass of RE2's automaton
+# over the bytes finds every gate; the lines holding one are the only text the precise patterns, the
+# literal gates of ``_present`` and the header scan then read: a few lines, where the whole file
+# used to be scanned about thirty times. Without RE2 (no wheel for the machine) the distinct lines
+# of the text are scanned instead: the same findings, slower.
+_CANDIDATE_GATES: tuple[bytes, ...] = (
+    rb"sk-", rb"sk_live_", rb"gsk_", rb"AIza", rb"ya29\.", rb"AKIA", rb"ASIA", rb"gh[pousr]_", rb"github_pat_",
+    rb"hf_", rb"tvly-", rb"nvapi-", rb"fw_", rb"eyJ", rb"-----BEGIN ", rb"earer",  # TOKENS
+    rb"(?i:aws_?secret_?access_?key)", rb'(?i:key|token|secret|password)\\?"\s*:',  # NAMED
+    rb"(?i:basic )", rb"://",
+    rb"(?i:authorization|api-key|cookie|subscription-key|-token|access_?key)",  # headers, _LOWER_GATES
+    *(re.escape(piece) for _prefix, piece in _B64_HINTS),  # base64-encoded keys
+)
+
+
+def _candidate_finder() -> Any:
+    try:
+        import re2
+    except ImportError:
+        return None
+    options = re2.Options()
+    options.max_mem = 64 << 20  # room for the whole automaton: it never falls back to a slower engine
+    return re2.compile(b"|".join(b"(?:" + g + b")" for g in _CANDIDATE_GATES), options)
+
+
+_FINDER: Any = _candidate_finder()
+
+
+def candidate_lines(blob: bytes) -> bytes:
+    """The lines of ``blob`` that may hold a secret, each once, in file order (all the precise patterns
+    need to read). Found in one pass with RE2; without it, the distinct lines of the whole blob."""
+    if _FINDER is None:
+        return distinct_lines(blob)
+    lines: dict[bytes, None] = {}
+    end = -1
+    for m in _FINDER.finditer(blob):
+        start = m.start()
+        if start < end:  # on a line already taken
+            continue
+        lo = blob.rfind(b"\n", 0, start) + 1
+        end = blob.find(b"\n", m.end())
+        if end == -1:
+            end = len(blob)
+        lines[blob[lo:end]] = None
+    return b"\n".join(lines)
 
 
 def distinct_lines(raw: bytes) -> bytes:
@@ -331,7 +332,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     fields = fmt.credential_fields(ctx)  # None: credential headers are found in the JSON text below
     seen: set[str] = set()
     for where, blob in fmt.secret_texts(ctx):
-        text = distinct_lines(blob)
+        text = candidate_lines(blob)
         present = _present(text)
         for name, token in scan_bytes(text, present):
             if token not in seen:
@@ -343,7 +344,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                 header = m.group(1).decode("ascii", "replace")
                 if not is_placeholder(value):
                     yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})")
-    texts = _stream_texts(ctx)
+    texts = fmt.stream_texts(ctx)
     if texts:
         joined = "\n".join(texts).encode("utf-8", "surrogatepass")
         for name, token in _token_findings(joined):

@@ -43,6 +43,12 @@ class LlamaStackFormat(Format):
     def suite_of(self, path: str) -> str:
         return layout.suite_of(path)
 
+    def stream_texts(self, ctx: Any) -> list[str]:
+        from recordings.formats.llamastack.chat_stream import chat_stream_of
+
+        chat = chat_stream_of(ctx)  # chat chunks: the one pass the stream rule reads too
+        return list(chat.texts) if chat is not None else super().stream_texts(ctx)
+
     def amend_findings(self, findings: list[Any], keys: list[Any]) -> list[Any]:
         from recordings.formats.llamastack.advice import with_rename_advice
 

@@ -52,25 +52,36 @@ class Changes:
         return bool(self.counts)
 
 
-def _normalize_data(data: dict[str, Any], rid: str, path: str, changes: Changes, apply: bool) -> None:
+_DURATION_SET = frozenset(DURATIONS)
+
+
+def _body_path(index: int) -> str:
+    return "response.body" if index < 0 else f"response.body[{index}]"
+
+
+def _normalize_data(data: dict[str, Any], rid: str, index: int, changes: Changes, apply: bool) -> None:
+    """One serialized object's ``__data__`` (``index`` in a stream, -1 for a whole body). The paths of
+    changes are built only when there is one: most chunks of a normalized corpus have none."""
     is_model = data.get("object") == "model"
-    if "id" in data and not is_model and data["id"] != rid:
-        changes.add("id", f"{path}.id")
-        if apply:
-            data["id"] = rid
-    if "created" in data and not is_model and data["created"] != 0:
-        changes.add("created", f"{path}.created")
-        if apply:
-            data["created"] = 0
+    if not is_model:
+        if data.get("id", rid) != rid:
+            changes.add("id", f"{_body_path(index)}.__data__.id")
+            if apply:
+                data["id"] = rid
+        if data.get("created", 0) != 0:
+            changes.add("created", f"{_body_path(index)}.__data__.created")
+            if apply:
+                data["created"] = 0
     if "created_at" in data and data["created_at"] != EPOCH:
-        changes.add("created_at", f"{path}.created_at")
+        changes.add("created_at", f"{_body_path(index)}.__data__.created_at")
         if apply:
             data["created_at"] = EPOCH
-    for key in DURATIONS:
-        if key in data and data[key] is not None and data[key] != 0:
-            changes.add("durations", f"{path}.{key}")
-            if apply:
-                data[key] = 0
+    if not _DURATION_SET.isdisjoint(data):
+        for key in DURATIONS:
+            if key in data and data[key] is not None and data[key] != 0:
+                changes.add("durations", f"{_body_path(index)}.__data__.{key}")
+                if apply:
+                    data[key] = 0
 
 
 def _placeholder(request_hash: str, what: str) -> str:
@@ -152,14 +163,14 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     rid = normalized_id(request_hash)
     body = response.get("body")
     items = body if isinstance(body, list) else [body]
+    listed = isinstance(body, list)
     for i, item in enumerate(items):
-        path = f"response.body[{i}]" if isinstance(body, list) else "response.body"
         if isinstance(item, dict):
             data = item.get("__data__")
             if "__type__" in item and isinstance(data, dict):
-                _normalize_data(data, rid, path + ".__data__", changes, apply)
+                _normalize_data(data, rid, i if listed else -1, changes, apply)
             elif extended:
-                _extended_dict(item, request_hash, path, changes, apply)
+                _extended_dict(item, request_hash, _body_path(i if listed else -1), changes, apply)
     if extended and isinstance(body, list) and body and isinstance(body[0], str):
         _extended_sse(body, request_hash, changes, apply)
     return changes
@@ -191,6 +202,8 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         return FilePlan(path, "problem", reason="nested too deeply to read")
     rec, raw = loaded.recording, loaded.raw
     try:
+        if _already_normal(path, rec, loaded.doc, raw, extended, rehash):
+            return FilePlan(path, "unchanged")  # the common case, decided without rendering the file
         counts, new, new_path = _normalized(path, rec, loaded.doc, raw, extended, rehash)
         if new != raw or new_path:
             # orjson reads integers past 64 bits as floats and keeps the last of duplicate keys:
@@ -223,25 +236,44 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     return plan
 
 
+def _already_normal(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: bool, rehash: bool) -> bool:
+    """Whether normalizing would leave the file as it is: right name (with ``rehash``), every volatile
+    field normalized, canonical bytes. Only reads the document, and renders it natively at most once."""
+    from recordings.jsonbytes import is_canonical
+
+    if rehash and _rehashed_name(rec, doc) not in (None, rec.id):
+        return False
+    return not normalize_document(doc, hash_of_name(rec.id), extended=extended, apply=False) \
+        and is_canonical(raw, doc)
+
+
+def _rehashed_name(rec: Any, doc: dict[str, Any]) -> str | None:
+    """The stem a current recorder would give this recording (None: no hash rule, or unreadable request)."""
+    from recordings.formats.llamastack.hashing import expected_name
+
+    if rec.kind.value == "file-processor":
+        return None
+    try:
+        from recordings.reassembly import reassemble
+
+        ids = reassemble(doc).model_ids if rec.id.startswith("models-") else None
+        return expected_name(rec.kind, doc["request"], rec.test_id, ids)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
 def _normalized(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: bool,
                 rehash: bool) -> tuple[dict[str, int], bytes, str | None]:
     """(changed fields, new bytes, new path or None) for one parsed document (changed in place)."""
     import os
 
-    from recordings.formats.llamastack.hashing import expected_name
     from recordings.jsonbytes import canonical_bytes
 
     stem = rec.id
     h = hash_of_name(stem)
     new_path = None
-    if rehash and rec.kind.value != "file-processor":
-        from recordings.reassembly import reassemble
-
-        try:
-            ids = reassemble(doc).model_ids if stem.startswith("models-") else None
-            want = expected_name(rec.kind, doc["request"], rec.test_id, ids)
-        except (TypeError, ValueError, RecursionError):
-            want = None
+    if rehash:
+        want = _rehashed_name(rec, doc)
         if want and want != stem:
             new_path = os.path.join(os.path.dirname(path), want + ".json")
             h = hash_of_name(want)
