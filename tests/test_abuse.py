@@ -232,7 +232,7 @@ def test_file_deleted_mid_run(tmp_path, run, monkeypatch):
         victim.unlink()
         return found
 
-    monkeypatch.setattr("recordings.commands.common.discover", discover_then_delete)
+    monkeypatch.setattr(discovery, "discover", discover_then_delete)  # the command imports it when it runs
     r = run("ls", tmp_path / "c", "--no-cache")
     assert r.exit_code == 1
     assert f"{victim}: cannot read: No such file or directory" in r.stderr

@@ -112,3 +112,19 @@ def test_is_canonical_on_the_spellings_that_differ(value, text):
     rendered = orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
     assert is_canonical(canonical, orjson.loads(canonical))
     assert is_canonical(rendered, orjson.loads(rendered)) == (rendered == canonical)
+
+
+@given(st.dictionaries(st.text(max_size=6), json_values, max_size=5), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_shared_byte_pass_sees_the_float_spellings_the_regexes_see(obj, python_spelling):
+    """The bytes rule learns "a float orjson and Python spell differently may be here" from the pass it
+    shares with the secrets rule; that answer equals the standard library's own search."""
+    from recordings.jsonbytes import has_float_spellings
+    from recordings.rules import bytescan
+    import recordings.formats.llamastack.rules.bytes  # noqa: F401  (registers the float spellings)
+
+    if not bytescan.available():
+        pytest.skip("google-re2 is not installed here")
+    raw = ((json.dumps(obj, indent=2) + "\n").encode("ascii") if python_spelling
+           else orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n")
+    assert bool(bytescan.scan(raw)["float-spellings"]) == has_float_spellings(raw)

@@ -17,13 +17,13 @@ KEY = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
 def engine(request, monkeypatch):
     """Every test here runs twice: candidates found by RE2's one pass, and by the standard library's
     fallback (what a machine without the RE2 wheel runs). Both must find exactly the same."""
-    from recordings.rules import secrets
+    from recordings.rules import bytescan
 
     if request.param == "re2":
-        if secrets._FINDER is None:
+        if not bytescan.available():
             pytest.skip("google-re2 is not installed here")
     else:
-        monkeypatch.setattr(secrets, "_FINDER", None)
+        monkeypatch.setattr(bytescan, "_AUTOMATON", [None, []])
     return request.param
 
 

@@ -13,7 +13,7 @@ temp file in the same folder.
 
 from __future__ import annotations
 
-import json
+import codecs
 import os
 import re
 from typing import Any
@@ -24,19 +24,28 @@ TEMP_PREFIX = ".recordings-tmp-"
 
 # orjson and Python spell a float differently only below 1e-4: orjson writes ``0.00001`` and
 # ``1.5e-7`` where Python writes ``1e-05`` and ``1.5e-07`` (both write ``1e+16`` and ``5e-324``).
-_NON_ASCII = re.compile("[\x7f-\U0010ffff]")
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """The ``json-ascii`` codec error handler: ``\\uXXXX`` for each character ASCII cannot hold (a
+    surrogate pair above the BMP), as ``json.dumps`` writes them."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for ch in error.object[error.start:error.end]:
+        code = ord(ch)
+        if code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+    return "".join(out), error.end
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+codecs.register_error("recordings-json-ascii", _json_escape)
 
 
 def canonical_bytes_slow(obj: Any) -> bytes:
     """The reference: the standard library's ``json.dumps(obj, indent=2)`` + newline."""
+    import json
+
     return (json.dumps(obj, indent=2) + "\n").encode("ascii")
 
 
@@ -52,8 +61,10 @@ def canonical_bytes(obj: Any) -> bytes:
 def _respelled(out: bytes) -> bytes:
     """orjson's indented rendering with Python's float spellings and ASCII escapes, plus the newline."""
     out = _respell_small_floats(out)
-    if not out.isascii() or b"\x7f" in out:
-        out = _NON_ASCII.sub(_escape, out.decode("utf-8")).encode("ascii")
+    if not out.isascii():
+        out = out.decode("utf-8").encode("ascii", "recordings-json-ascii")
+    if b"\x7f" in out:  # ASCII, but json.dumps escapes it too
+        out = out.replace(b"\x7f", b"\\u007f")
     return out + b"\n"
 
 
@@ -100,15 +111,22 @@ def _respell_small_floats(out: bytes) -> bytes:
 # (faster than ``in`` here).
 _SMALL_DECIMAL = re.compile(rb"0\.0000[0-9]*,?\n")
 _SHORT_EXPONENT = re.compile(rb"e-[1-9],?\n")
+#: the same two, in RE2's syntax, for a pass shared with other searches (:mod:`recordings.rules.bytescan`)
+FLOAT_SPELLINGS = (rb"(?m:0\.0000[0-9]*,?$)", rb"(?m:e-[1-9],?$)")
 
 
-def is_canonical(raw: bytes, obj: Any) -> bool:
+def has_float_spellings(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a float that orjson and Python spell differently."""
+    return bool(_SHORT_EXPONENT.search(raw) or _SMALL_DECIMAL.search(raw))
+
+
+def is_canonical(raw: bytes, obj: Any, float_spellings: bool | None = None) -> bool:
     """Whether ``raw`` is exactly :func:`canonical_bytes` of ``obj`` (the document parsed from it).
 
     Compared with orjson's rendering (one native pass) first: when equal, the bytes are canonical
     unless they hold what the two spell differently (non-ASCII, DEL, a float below 1e-4), which is
-    looked for only then. Python's spelling is built only for those files and for files that differ
-    from orjson's rendering.
+    looked for only then (``float_spellings``: already known from a shared pass). Python's spelling is
+    built only for those files and for files that differ from orjson's rendering.
     """
     if raw[-1:] != b"\n":
         return False
@@ -120,7 +138,7 @@ def is_canonical(raw: bytes, obj: Any) -> bool:
         return _respelled(out) == raw
     if not raw.isascii() or b"\x7f" in raw:
         return False  # orjson leaves them as they are; json.dumps escapes them
-    if _SHORT_EXPONENT.search(raw) or _SMALL_DECIMAL.search(raw):
+    if has_float_spellings(raw) if float_spellings is None else float_spellings:
         return _respelled(out) == raw
     return True
 

@@ -10,7 +10,6 @@ many files and never raises for a bad one.
 from __future__ import annotations
 
 import errno
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
@@ -46,8 +45,18 @@ def read_bytes(path: str) -> bytes:
         if st.st_size > limit:
             raise LoadError(path, f"too large to be a recording ({st.st_size} bytes, over the {limit}-byte "
                                   "ceiling; RECORDINGS_MAX_FILE_BYTES raises it)")
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+        with open(path, "rb", buffering=0) as fh:
+            # the size seen, plus a byte to notice growth (asking for the ceiling would make each
+            # read reserve the ceiling's memory)
+            data = fh.read(st.st_size + 1) or b""
+            if len(data) > st.st_size:  # grew since: read on, up to the ceiling
+                pieces = [data]
+                while sum(map(len, pieces)) <= limit:
+                    piece = fh.read(1 << 20)
+                    if not piece:
+                        break
+                    pieces.append(piece)
+                data = b"".join(pieces)
         if len(data) > limit:
             raise LoadError(path, f"too large to be a recording (over the {limit}-byte ceiling)")
         return data
@@ -89,6 +98,8 @@ def parse_json(path: str, raw: bytes) -> Any:
         raise LoadError(path, f"not UTF-8 (invalid byte at offset {exc.start})") from None
     # orjson refuses a few things stdlib json reads (integers past 64 bits):
     # accept those, but never NaN or Infinity.
+    import json
+
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except ValueError as exc:
@@ -112,6 +123,7 @@ def exact_document(path: str, raw: bytes) -> dict[str, Any]:
     keys without a word. This reading keeps every integer exact, and raises LoadError for duplicate
     keys and for numbers that overflow a double (``1e400``): no rewrite could keep what they say.
     """
+    import json
     import math
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:

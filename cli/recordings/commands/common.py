@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from enum import Enum
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from recordings.discovery import Found, discover
-from recordings.model import Problem
-from recordings.output.terminal import problem_line
+if TYPE_CHECKING:  # the core is imported when a command runs, not when the command line is built
+    from recordings.discovery import Found
+    from recordings.model import Problem
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -22,6 +24,8 @@ class Format(str, Enum):
 
 
 def report_problems(problems: list[Problem]) -> None:
+    from recordings.output.terminal import problem_line
+
     for p in problems:
         sys.stderr.write(problem_line(p.path, p.reason) + "\n")
 
@@ -29,6 +33,8 @@ def report_problems(problems: list[Problem]) -> None:
 def find(paths: list[str] | None, quiet: bool = False, ability: str | None = None) -> Found:
     """Discover files (those of formats the command ``ability`` takes); a PATH that does not exist is a
     usage error (exit 2)."""
+    from recordings.discovery import discover
+
     found = discover(paths or ["."], ability)
     if found.missing:
         for m in found.missing:

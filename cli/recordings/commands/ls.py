@@ -7,17 +7,11 @@ from typing import List, Optional
 
 import typer
 
-from recordings.output.progress import track
-
 from recordings.commands import app
 from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, Format, find, note,
                                         open_cache, report_problems)
-from recordings.filters import SORT_KEYS, Filter
-from recordings.loader import scan
-from recordings.model import Kind, Problem, Recording
-from recordings.output.jsonout import write_json_list
-from recordings.output.listing import render_table
-from recordings.output.terminal import human_size
+from recordings.filters import SORT_KEYS
+from recordings.model import Kind, Recording
 
 
 def _provider_hint(provider: str, files: list[str], cache) -> None:
@@ -58,6 +52,12 @@ def ls_command(
     or spaces), so --model gpt-4o does not match gpt-4o-mini; with * or ? a pattern is a glob over
     the whole value; brackets are always literal.
     """
+    from recordings.filters import Filter
+    from recordings.loader import scan
+    from recordings.model import Problem
+    from recordings.output.progress import track
+    from recordings.output.terminal import human_size
+
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
     found = find(paths, ability="ls")
@@ -94,8 +94,12 @@ def ls_command(
         _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
     if fmt is Format.json:
+        from recordings.output.jsonout import write_json_list
+
         write_json_list(r.to_dict() for r in records)
     else:
+        from recordings.output.listing import render_table
+
         render_table(records, sys.stdout)
     report_problems(problems)
     shown = f"{len(records)} of {total}" if len(records) != total else f"{total}"

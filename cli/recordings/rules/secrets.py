@@ -24,8 +24,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any, Iterator
+from typing import Iterator
 
+from recordings.rules import bytescan
 from recordings.rules.types import FileContext, Finding
 
 ID = "secrets"
@@ -271,50 +272,25 @@ def scan_bytes(raw: bytes, present: set[bytes] | None = None) -> list[tuple[str,
 #
 # Every precise pattern above matches within one line (JSON escapes newlines in strings; a cassette's
 # decoded body is scanned the same way) and contains one of these gates. One pass of RE2's automaton
-# over the bytes finds every gate; the lines holding one are the only text the precise patterns, the
-# literal gates of ``_present`` and the header scan then read: a few lines, where the whole file
-# used to be scanned about thirty times. Without RE2 (no wheel for the machine) the distinct lines
-# of the text are scanned instead: the same findings, slower.
+# over the bytes (:mod:`recordings.rules.bytescan`, shared with the bytes rule) finds every gate; the
+# lines holding one are the only text the precise patterns, the literal gates of ``_present`` and the
+# header scan then read: a few lines, where the whole file used to be scanned about thirty times.
+# Without RE2 (no wheel for the machine) the distinct lines of the text are scanned instead: the same
+# findings, slower.
 _CANDIDATE_GATES: tuple[bytes, ...] = (
     rb"sk-", rb"sk_live_", rb"gsk_", rb"AIza", rb"ya29\.", rb"AKIA", rb"ASIA", rb"gh[pousr]_", rb"github_pat_",
     rb"hf_", rb"tvly-", rb"nvapi-", rb"fw_", rb"eyJ", rb"-----BEGIN ", rb"earer",  # TOKENS
-    rb"(?i:aws_?secret_?access_?key)", rb'(?i:key|token|secret|password)\\?"\s*:',  # NAMED
+    rb"(?i:aws_?secret_?access_?key)", rb'(?i:key|token|secret|password)\\?"[ \t]*:',  # NAMED
     rb"(?i:basic )", rb"://",
     rb"(?i:authorization|api-key|cookie|subscription-key|-token|access_?key)",  # headers, _LOWER_GATES
     *(re.escape(piece) for _prefix, piece in _B64_HINTS),  # base64-encoded keys
 )
 
 
-def _candidate_finder() -> Any:
-    try:
-        import re2
-    except ImportError:
-        return None
-    options = re2.Options()
-    options.max_mem = 64 << 20  # room for the whole automaton: it never falls back to a slower engine
-    return re2.compile(b"|".join(b"(?:" + g + b")" for g in _CANDIDATE_GATES), options)
-
-
-_FINDER: Any = _candidate_finder()
-
-
 def candidate_lines(blob: bytes) -> bytes:
-    """The lines of ``blob`` that may hold a secret, each once, in file order (all the precise patterns
-    need to read). Found in one pass with RE2; without it, the distinct lines of the whole blob."""
-    if _FINDER is None:
-        return distinct_lines(blob)
-    lines: dict[bytes, None] = {}
-    end = -1
-    for m in _FINDER.finditer(blob):
-        start = m.start()
-        if start < end:  # on a line already taken
-            continue
-        lo = blob.rfind(b"\n", 0, start) + 1
-        end = blob.find(b"\n", m.end())
-        if end == -1:
-            end = len(blob)
-        lines[blob[lo:end]] = None
-    return b"\n".join(lines)
+    """The lines of ``blob`` that may hold a secret, each once, in order (all the precise patterns need
+    to read), found in one pass; without RE2, the distinct lines of the whole blob."""
+    return bytescan.scan(blob)["secrets"]
 
 
 def distinct_lines(raw: bytes) -> bytes:
@@ -326,13 +302,16 @@ def distinct_lines(raw: bytes) -> bytes:
     return b"\n".join(dict.fromkeys(raw.split(b"\n")))
 
 
+bytescan.register("secrets", _CANDIDATE_GATES, lambda blob: distinct_lines(blob))
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     rule = (ID, SEVERITY)
     fmt = ctx.file_format()
     fields = fmt.credential_fields(ctx)  # None: credential headers are found in the JSON text below
     seen: set[str] = set()
     for where, blob in fmt.secret_texts(ctx):
-        text = candidate_lines(blob)
+        text = bytescan.scan_file(ctx)["secrets"] if blob is ctx.raw else candidate_lines(blob)
         present = _present(text)
         for name, token in scan_bytes(text, present):
             if token not in seen:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from recordings.formats import Format
-from recordings.formats.llamastack import hashing, layout, normalization
+from recordings.formats.llamastack import layout
 from recordings.model import Recording
 
 
@@ -18,9 +18,19 @@ class LlamaStackFormat(Format):
     name = "llama-stack"
     rule_modules = tuple(f"recordings.formats.llamastack.rules.{m}" for m in
                          ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream"))
-    hashing = hashing
-    normalization = normalization
     shape_rule = "schema"
+
+    @property
+    def hashing(self) -> Any:  # imported when first asked: ls and show never need it
+        from recordings.formats.llamastack import hashing
+
+        return hashing
+
+    @property
+    def normalization(self) -> Any:
+        from recordings.formats.llamastack import normalization
+
+        return normalization
 
     def starts_corpus(self, folder_name: str) -> bool:
         return folder_name == layout.FOLDER

@@ -51,8 +51,17 @@ def normalize_body(value: Any, drop_stream_options: bool = False, is_root: bool 
     Quirk kept on purpose: items of a list are normalized as roots (their
     ``extra_body.project_id`` is dropped too), as the recorder does.
     """
-    if isinstance(value, dict):
-        out = {k: normalize_body(v, is_root=False) for k, v in value.items()}
+    t = type(value)
+    if t is dict:
+        out = {}
+        for k, v in value.items():  # scalars inline: most values of a request are strings and numbers
+            tv = type(v)
+            if tv is str:
+                out[k] = normalize_string(v)
+            elif tv is dict or tv is list or tv is float or isinstance(v, (dict, list, float, str)):
+                out[k] = normalize_body(v, is_root=False)
+            else:
+                out[k] = v
         if drop_stream_options:
             out.pop("stream_options", None)
         if is_root:
@@ -61,12 +70,14 @@ def normalize_body(value: Any, drop_stream_options: bool = False, is_root: bool 
                 if isinstance(extra, dict):
                     extra.pop("project_id", None)
         return out
-    if isinstance(value, list):
+    if t is list or isinstance(value, list):
         return [normalize_body(v) for v in value]
-    if isinstance(value, float):
+    if t is float or isinstance(value, float):
         return round(value, 5)
-    if isinstance(value, str):
+    if t is str or isinstance(value, str):
         return normalize_string(value)
+    if isinstance(value, dict):  # a dict subclass
+        return normalize_body(dict(value), drop_stream_options, is_root)
     return value
 
 

@@ -165,6 +165,11 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     items = body if isinstance(body, list) else [body]
     listed = isinstance(body, list)
     for i, item in enumerate(items):
+        if type(item) is dict and not extended:  # the common case, in a few lookups: nothing to change
+            data = item.get("__data__")
+            if (type(data) is dict and data.get("id", rid) == rid and data.get("created", 0) == 0
+                    and "created_at" not in data and _DURATION_SET.isdisjoint(data) and "__type__" in item):
+                continue
         if isinstance(item, dict):
             data = item.get("__data__")
             if "__type__" in item and isinstance(data, dict):
