@@ -513,3 +513,29 @@ def test_every_format_loads_a_file_with_its_recordings():
     assert cassette.format == "vcr" and [r.id for r in cassette.recordings] == [
         "test_weather_stream#0", "test_weather_stream#1"]
     assert {r.test_id for r in cassette.recordings} == {"tests/test_weather.py::test_weather_stream"}
+
+
+@pytest.mark.parametrize("protocol", ["anthropic", "openai"])
+def test_a_key_split_across_the_events_of_a_streamed_cassette(tmp_path, run, protocol):
+    """No event holds the whole key; joined in order, the streamed text does."""
+    key = "sk-proj-" + "Qw7" * 12
+    pieces = [key[:10], key[10:30], key[30:]]
+    if protocol == "anthropic":
+        events = ['event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","content":[]}}']
+        events += [f'event: content_block_delta\ndata: {{"type":"content_block_delta","index":0,"delta":'
+                   f'{{"type":"text_delta","text":"{p}"}}}}' for p in pieces]
+        events.append('event: message_stop\ndata: {"type":"message_stop"}')
+        uri, ctype = "https://api.anthropic.com/v1/messages", "text/event-stream"
+    else:
+        events = [f'data: {{"id":"c1","object":"chat.completion.chunk","choices":[{{"index":0,"delta":'
+                  f'{{"content":"{p}"}},"finish_reason":null}}]}}' for p in pieces]
+        events.append("data: [DONE]")
+        uri, ctype = "https://api.openai.com/v1/chat/completions", "text/event-stream"
+    cassette = {"version": 1, "interactions": [{
+        "request": {"method": "POST", "uri": uri, "body": "{}", "headers": {}},
+        "response": {"status": {"code": 200, "message": "OK"}, "headers": {"content-type": [ctype]},
+                     "body": {"string": "\n\n".join(events) + "\n\n"}}}]}
+    path = _write(tmp_path, "split.yaml", yaml.safe_dump(cassette))
+    r = run("validate", path, "--format", "json")
+    found = [f["message"] for f in json.loads(r.stdout) if f["rule"] == "secrets"]
+    assert r.exit_code == 1 and found == ["OpenAI-style API key split across stream chunks (sk-pro…)"], r.stdout

@@ -197,19 +197,24 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     import os
 
     from recordings.errors import LoadError
-    from recordings.loader import exact_document, load, read_bytes
+    from recordings.formats import format_for_file
+    from recordings.loader import exact_document, read_bytes
 
     try:
-        loaded = load(path)
+        raw = read_bytes(path)
+        fmt = format_for_file(path, raw)
+        doc = fmt.parse(path, raw)
+        if not rehash and _plain_shape(doc) and _already_normal(path, doc, raw, extended):
+            return FilePlan(path, "unchanged")  # the common case: decided without the model or a rendering
+        rec = fmt.summarize(path, doc, len(raw))
     except LoadError as exc:
         return FilePlan(path, "problem", reason=exc.reason)
     except RecursionError:
         return FilePlan(path, "problem", reason="nested too deeply to read")
-    rec, raw = loaded.recording, loaded.raw
     try:
-        if _already_normal(path, rec, loaded.doc, raw, extended, rehash):
-            return FilePlan(path, "unchanged")  # the common case, decided without rendering the file
-        counts, new, new_path = _normalized(path, rec, loaded.doc, raw, extended, rehash)
+        if rehash and _rehashed_name(rec, doc) in (None, rec.id) and _already_normal(path, doc, raw, extended):
+            return FilePlan(path, "unchanged")
+        counts, new, new_path = _normalized(path, rec, doc, raw, extended, rehash)
         if new != raw or new_path:
             # orjson reads integers past 64 bits as floats and keeps the last of duplicate keys:
             # decide from an exact reading before anything is written
@@ -241,14 +246,22 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     return plan
 
 
-def _already_normal(path: str, rec: Any, doc: dict[str, Any], raw: bytes, extended: bool, rehash: bool) -> bool:
-    """Whether normalizing would leave the file as it is: right name (with ``rehash``), every volatile
-    field normalized, canonical bytes. Only reads the document, and renders it natively at most once."""
-    from recordings.jsonbytes import is_canonical
+def _plain_shape(doc: Any) -> bool:
+    """Whether a document has the shape :func:`~recordings.formats.llamastack.document.summarize` reads
+    without complaint (request and response objects, a known request kind)."""
+    from recordings.formats.llamastack.document import request_kind
 
-    if rehash and _rehashed_name(rec, doc) not in (None, rec.id):
-        return False
-    return not normalize_document(doc, hash_of_name(rec.id), extended=extended, apply=False) \
+    request = doc.get("request") if isinstance(doc, dict) else None
+    return isinstance(request, dict) and isinstance(doc.get("response"), dict) and request_kind(request) is not None
+
+
+def _already_normal(path: str, doc: dict[str, Any], raw: bytes, extended: bool) -> bool:
+    """Whether normalizing would leave the file as it is: every volatile field normalized, canonical
+    bytes. Only reads the document, and renders it natively at most once."""
+    from recordings.jsonbytes import is_canonical
+    from recordings.names import stem
+
+    return not normalize_document(doc, hash_of_name(stem(path)), extended=extended, apply=False) \
         and is_canonical(raw, doc)
 
 

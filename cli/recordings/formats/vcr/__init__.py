@@ -99,6 +99,21 @@ class VcrFormat(Format):
             out.append((f"interaction #{it.index} response.body", it.response_body.data))
         return out
 
+    def stream_texts(self, ctx: Any) -> list[str]:
+        """Each streamed interaction's text, reasoning and tool arguments, each field's pieces joined
+        in order, read from the decoded body (no reassembly: a cassette's events are many)."""
+        import orjson
+
+        from recordings.formats.vcr.adapter import is_streamed
+        from recordings.reassembly.pieces import joined_pieces
+
+        texts: list[str] = []
+        for it in _interactions(ctx):
+            if is_streamed(it):
+                body = it.response_body
+                texts += joined_pieces(body.data if body.parsed is None else orjson.dumps(body.parsed))
+        return texts
+
     def credential_fields(self, ctx: Any) -> list[tuple[str, str, str, str]]:
         from recordings.formats.vcr.credentials import credential_fields
 

@@ -147,6 +147,11 @@ def _shape(it: Interaction) -> tuple[bool, int, str]:
     return False, 0, ctype or "bytes"
 
 
+def is_streamed(it: Interaction) -> bool:
+    """Whether the interaction's response is a stream (SSE events, or a JSON array of chunks)."""
+    return _shape(it)[0]
+
+
 def _request_model(it: Interaction, path: str) -> str | None:
     data = it.request_body.data
     body = _json(data) if data[:1] in (b"{", b"[") else None

@@ -141,9 +141,7 @@ def _by_override(path: str, project_root: str) -> str | None:
     name = stem(path)
     d = os.path.dirname(folder)
     while True:
-        candidates = sorted(os.path.join(d, f) for f in _listdir(d) if f.endswith(".py")
-                            and (f == "conftest.py" or f.startswith("test")))
-        for module in candidates:
+        for module in _candidate_modules(d):
             cassette_dir, default_name = fixture_overrides(module)
             if cassette_dir is None:
                 continue
@@ -162,6 +160,28 @@ def _by_override(path: str, project_root: str) -> str | None:
         if os.path.normpath(d) == os.path.normpath(project_root) or os.path.dirname(d) == d:
             return None
         d = os.path.dirname(d)
+
+
+_MODULES: dict[str, tuple[tuple[int, int], list[str]]] = {}
+
+
+def _candidate_modules(d: str) -> list[str]:
+    """The test modules and conftest.py of a folder, listed once per folder while the folder is
+    unchanged (its mtime moves when an entry is added, removed or renamed)."""
+    try:
+        st = os.stat(d)
+    except OSError:
+        return []
+    stamp = (st.st_mtime_ns, st.st_ino)
+    hit = _MODULES.get(d)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    modules = sorted(os.path.join(d, f) for f in _listdir(d)
+                     if f.endswith(".py") and (f == "conftest.py" or f.startswith("test")))
+    if len(_MODULES) > 4096:
+        _MODULES.clear()
+    _MODULES[d] = (stamp, modules)
+    return modules
 
 
 def _listdir(d: str) -> list[str]:

@@ -45,9 +45,10 @@ def _dump(doc: Any) -> bytes:
     return yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode("utf-8")
 
 
-def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, int]:
-    """Scrub ``doc`` in place; the count of each change. ``options``: ``[tool.recordings.scrub]``
-    (``remove``: more response headers to remove, ``keep``: headers never removed, ``placeholder``)."""
+def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: bool = True) -> dict[str, int]:
+    """Scrub ``doc`` in place (or only count, with ``apply=False``); the count of each change. ``options``:
+    ``[tool.recordings.scrub]`` (``remove``: more response headers to remove, ``keep``: headers never
+    removed, ``placeholder``)."""
     options = options or {}
     extra = {h.lower() for h in options.get("remove", [])}
     keep = {h.lower() for h in options.get("keep", [])}
@@ -61,20 +62,23 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None) -> dict[st
             if isinstance(headers, dict):
                 for name, value in headers.items():
                     if str(name).lower() in CREDENTIAL_HEADERS and not _is_placeholder(value, placeholder):
-                        headers[name] = [placeholder]
+                        if apply:
+                            headers[name] = [placeholder]
                         counts["credentials"] = counts.get("credentials", 0) + 1
             uri = request.get("uri")
             if isinstance(uri, str):
                 new = URL_KEY.sub(lambda m: m.group(0) if _is_placeholder(m.group(3), placeholder)
                                   else m.group(1) + placeholder, uri)
                 if new != uri:
-                    request["uri"] = new
+                    if apply:
+                        request["uri"] = new
                     counts["credentials"] = counts.get("credentials", 0) + 1
         if isinstance(response, dict) and isinstance(response.get("headers"), dict):
             headers = response["headers"]
             for name in [n for n in headers if (volatile(str(n)) or str(n).lower() in extra)
                          and str(n).lower() not in keep]:
-                del headers[name]
+                if apply:
+                    del headers[name]
                 counts["headers"] = counts.get("headers", 0) + 1
     return counts
 
@@ -93,10 +97,10 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         doc = parse(path, raw)
     except LoadError as exc:
         return FilePlan(path, "problem", reason=exc.reason)
-    counts = scrub(doc, options)
+    counts = scrub(doc, options, apply=False)
     if not counts:
-        return FilePlan(path, "unchanged")
-    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(parse(path, raw)) != raw:
+        return FilePlan(path, "unchanged")  # decided without serializing
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(doc) != raw:
         return FilePlan(path, "skipped", counts, reason="unknown style, not rewritten (dumping it unchanged does not "
                                                         "reproduce its bytes with vcrpy's YAML settings)")
     plan = FilePlan(path, "change", counts)
@@ -104,5 +108,6 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
         plan.status = "link"
         plan.reason = f"is a symbolic link to {os.path.realpath(path)}: never written through; scrub the target"
     if keep_bytes:
+        scrub(doc, options)
         plan.new_bytes, plan.old_bytes = _dump(doc), raw
     return plan
