@@ -128,3 +128,40 @@ def test_the_shared_byte_pass_sees_the_float_spellings_the_regexes_see(obj, pyth
     raw = ((json.dumps(obj, indent=2) + "\n").encode("ascii") if python_spelling
            else orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n")
     assert bool(bytescan.scan(raw)["float-spellings"]) == has_float_spellings(raw)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["rec-0123456789ab", "chatcmpl-9", None]), st.sampled_from([0, 0, 7, None]),
+                          st.booleans()), min_size=1, max_size=6), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_the_normalized_rule_reads_the_shared_chat_pass_as_the_whole_walk_would(chunks, mapping):
+    """The normalized rule skips its own walk when the chat pass shows nothing to normalize; its findings
+    are those of the walk either way."""
+    import recordings.rules  # noqa: F401  (the registry first: rule modules are imported through it)
+    from recordings.formats.llamastack.rules import normalized
+    from recordings.model import Kind, Recording
+    from recordings.rules.types import FileContext
+
+    body = []
+    for chunk_id, created, ollama in chunks:
+        data = {"choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": None}]}
+        if chunk_id is not None:
+            data["id"] = chunk_id
+        if created is not None:
+            data["created"] = created
+        if ollama:
+            data["created_at"] = "2025-01-01T00:00:00Z"
+        body.append({"__type__": CHUNK, "__data__": data})
+    doc = {"request": {}, "response": {"body": body, "is_streaming": True},
+           "id_normalization_mapping": {"rec-0123456789ab": "chatcmpl-9"} if mapping else {}}
+    path = "recordings/0123456789ab" + "0" * 52 + ".json"
+    rec = Recording("0123456789ab", path, ".", None, None, Kind.INFERENCE, "POST", "/v1/chat/completions", None, None,
+                    None, True, len(body), None, None, 0, CHUNK)
+    with_pass = [f.message for f in normalized.check(FileContext(path, b"", doc, rec))]
+    walk_only = FileContext(path, b"", doc, rec)  # read as if it were no chat stream: the whole walk decides
+    real = normalized.chat_stream_of
+    try:
+        normalized.chat_stream_of = lambda ctx: None
+        walked = [f.message for f in normalized.check(walk_only)]
+    finally:
+        normalized.chat_stream_of = real
+    assert with_pass == walked

@@ -133,6 +133,9 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
     raw_findings: list[Finding] = [syntax.unreadable(p.path, p.reason) for p in problems]
     keys = []
     section = "validate" if len(ids) == len(RULES) else "validate:" + ",".join(ids)
+    from recordings.rules import bytescan
+
+    bytescan.available()  # built before the workers fork: they share it instead of each building one
     results = cached_map(_FileCheck(rules if len(ids) != len(RULES) else None), files, section, _encode, _decode,
                          cache)
     for path, (found, key) in zip(files, progress(results) if progress else results):

@@ -2,7 +2,8 @@
 
 A recorded chat stream is a list of serialized ``ChatCompletionChunk`` objects, each carrying a
 piece of text, reasoning or tool-call arguments. :func:`read_chat_stream` walks the chunks once
-and returns what both rules need, so a file's chunks are read once per validate, not once per rule.
+and returns what the rules need (the ``normalized`` rule, too, reads from it that a stream has nothing
+to normalize), so a file's chunks are read once per validate, not once per rule.
 Chunks that carry tool-call fragments go through the one reassembly (:mod:`recordings.reassembly`),
 so fragments merge exactly as ``show`` merges them.
 """
@@ -18,7 +19,9 @@ from recordings.reassembly.openai import chat_chunk_deltas
 
 @dataclass(frozen=True, slots=True)
 class ChatStream:
-    ids: frozenset[Any]  # the distinct chunk ids (hashable ones)
+    ids: frozenset[Any]  # the distinct chunk ids (an unhashable one by its repr)
+    created: frozenset[Any]  # the distinct ``created`` values (likewise)
+    ollama_fields: bool  # some chunk has Ollama's created_at or a duration (normalized too)
     finished: bool  # some choice has a finish reason
     has_choices: bool
     calls: tuple[tuple[str, str], ...]  # (tool name, or its index, and its reassembled arguments)
@@ -26,12 +29,15 @@ class ChatStream:
 
 
 _NO_ID = object()
+_OLLAMA_FIELDS = frozenset({"created_at", "total_duration", "load_duration", "prompt_eval_duration", "eval_duration"})
 
 
 def read_chat_stream(body: list[Any]) -> ChatStream:
     """The :class:`ChatStream` of a list of serialized chat chunks (odd items are skipped)."""
     acc = Accumulator()
     ids: set[Any] = set()
+    created: set[Any] = set()
+    ollama_fields = False
     finished = has_choices = False
     text: list[str] = []
     reasoning: list[str] = []
@@ -40,12 +46,15 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
         data = item.get("__data__") if type(item) is dict else None
         if type(data) is not dict:
             continue
-        chunk_id = data.get("id", _NO_ID)
-        if chunk_id is not _NO_ID:
-            try:
-                ids.add(chunk_id)
-            except TypeError:  # an unhashable id: a stream the schema rule already calls odd
-                ids.add(repr(chunk_id))
+        for key, seen in (("id", ids), ("created", created)):
+            value = data.get(key, _NO_ID)
+            if value is not _NO_ID:
+                try:
+                    seen.add(value)
+                except TypeError:  # unhashable: a stream the schema rule already calls odd
+                    seen.add(repr(value))
+        if not ollama_fields and not _OLLAMA_FIELDS.isdisjoint(data):
+            ollama_fields = True
         choices = data.get("choices")
         if not choices or type(choices) is not list:
             continue
@@ -79,7 +88,7 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
             acc.feed_all(chat_chunk_deltas(n, data))
     calls_out = tuple((t.name or str(t.index), t.arguments) for c in acc.choices() for t in c.tool_calls)
     texts = tuple(t for t in ("".join(text), "".join(reasoning), "".join(arguments)) if t)
-    return ChatStream(frozenset(ids), finished, has_choices, calls_out, texts)
+    return ChatStream(frozenset(ids), frozenset(created), ollama_fields, finished, has_choices, calls_out, texts)
 
 
 def chat_stream_of(ctx: Any) -> ChatStream | None:
