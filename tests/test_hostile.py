@@ -369,6 +369,29 @@ def test_a_file_over_the_size_ceiling_is_named(tmp_path, run):
     assert f"{path}: too large to be a recording ({path.stat().st_size} bytes, over the 100-byte ceiling" in r.stderr
 
 
+def test_a_file_that_grows_after_its_size_was_taken_is_read_whole_up_to_the_ceiling(tmp_path, monkeypatch):
+    """The read asks for the size stat saw (plus a byte); a file grown since is read on to its end, and
+    one grown past the ceiling is refused, never cut short."""
+    import recordings.loader as loader
+
+    path = make_recording(tmp_path / "s/recordings", "t.py::test_a")
+    whole = path.read_bytes()
+    real_stat = os.stat
+
+    def stale_stat(p, *a, **k):  # the size before the file grew
+        st = real_stat(p, *a, **k)
+        if str(p) != str(path):
+            return st
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid, 10,
+                               st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(loader.os, "stat", stale_stat)
+    assert loader.read_bytes(str(path)) == whole
+    monkeypatch.setenv("RECORDINGS_MAX_FILE_BYTES", str(len(whole) - 1))
+    with pytest.raises(loader.LoadError, match="over the .*-byte ceiling"):
+        loader.read_bytes(str(path))
+
+
 # --- 11. lone surrogates ----------------------------------------------------------------------------
 
 
