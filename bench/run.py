@@ -5,7 +5,9 @@
 Each measurement is a fresh process (interpreter start-up included on both
 sides); the median wall time of --repeat runs and the peak RSS
 (os.wait4) are reported. The baseline reads and parses every *.json under
-CORPUS/**/recordings with orjson and nothing else.
+CORPUS/**/recordings with orjson and nothing else; each run of a command is
+paired with a baseline run just before it, and the ratio shown is the median of
+those pairs (the VM's speed drifts by tens of percent within minutes).
 """
 
 from __future__ import annotations
@@ -53,6 +55,21 @@ def measure(argv: list[str], repeat: int, warm: bool = True) -> tuple[float, flo
     return statistics.median(times), peak, code
 
 
+def measure_against(argv: list[str], base_argv: list[str], repeat: int) -> tuple[float, float, int, float]:
+    """(median wall time, peak RSS, exit code, median ratio) of ``argv``, each run paired with a run of the
+    baseline right before it: on a VM whose speed drifts, a ratio of neighbours is steadier than a ratio
+    of medians taken minutes apart."""
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)  # warm-up
+    times, ratios, peak, code = [], [], 0.0, 0
+    for _ in range(repeat):
+        base, _m, _c = measure(base_argv, 1, warm=False)
+        t, m, code = measure(argv, 1, warm=False)
+        times.append(t)
+        ratios.append(t / base)
+        peak = max(peak, m)
+    return statistics.median(times), peak, code, statistics.median(ratios)
+
+
 COMMANDS = {
     "ls": ["ls", "{corpus}"],
     "validate": ["validate", "{corpus}"],
@@ -71,7 +88,8 @@ def main() -> None:
     ap.add_argument("--other", help="a second corpus (bench/make_diff_pair.py) for the diff benchmark")
     args = ap.parse_args()
     wanted = [c.strip() for c in args.only.split(",") if c.strip()]
-    base_t, base_m, _ = measure([sys.executable, "-c", BASELINE, args.corpus], args.repeat)
+    base_argv = [sys.executable, "-c", BASELINE, args.corpus]
+    base_t, base_m, _ = measure(base_argv, args.repeat)
     print(f"{'baseline read+orjson':<22} {base_t:7.3f} s  {base_m:6.1f} MiB")
     if "diff" in wanted:
         if not args.other:
@@ -85,8 +103,8 @@ def main() -> None:
             print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / both_t:5.2f}x (of both)  exit {code}")
             continue
         argv = [sys.executable, "-m", "recordings"] + [a.format(corpus=args.corpus) for a in COMMANDS[name]]
-        t, m, code = measure(argv, args.repeat)
-        print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {t / base_t:5.2f}x  exit {code}")
+        t, m, code, ratio = measure_against(argv, base_argv, args.repeat)
+        print(f"{name:<22} {t:7.3f} s  {m:6.1f} MiB  {ratio:5.2f}x  exit {code}")
 
 
 if __name__ == "__main__":
