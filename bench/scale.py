@@ -6,7 +6,7 @@
 
 Cold runs use a fresh, empty cache directory; `ls (warm)` runs again with the
 cache the cold run wrote. validate and normalize --check run with --no-cache,
-so they measure the work itself. Reports best wall time of --repeat runs, peak
+so they measure the work itself. Reports the median wall time of --repeat runs, peak
 RSS, and the large/small ratio of each (target: at most 10.5x; peak < 200 MiB).
 """
 

@@ -62,11 +62,7 @@ def render_table(recordings: Sequence[Recording], stream: IO[str]) -> None:
             table.add_row(*cells, style=style)
         make_console(stream).print(table)
         return
-    widths = [len(c) for c in COLUMNS]
-    for cells in rows:
-        for i, c in enumerate(cells):
-            if len(c) > widths[i]:
-                widths[i] = len(c)
+    widths = [max(len(name), *map(len, column)) for name, column in zip(COLUMNS, zip(*rows))]
     line = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}\n"
     stream.write(line.format(*COLUMNS))
-    stream.write("".join(line.format(*cells) for cells in rows))
+    stream.write("".join([line.format(*cells) for cells in rows]))
