@@ -109,8 +109,11 @@ def find_pyproject(start: str) -> str | None:
     return candidate if os.path.isfile(candidate) else None
 
 
-def load_config(known_rules: set[str], start: str = ".", path: str | None = None) -> Config:
-    """``[tool.recordings]`` of the corpus's project root (from ``start``), or of ``path`` when given."""
+def load_config(known_rules: set[str] | None = None, start: str = ".", path: str | None = None) -> Config:
+    """``[tool.recordings]`` of the corpus's project root (from ``start``), or of ``path`` when given.
+
+    ``known_rules``: the rule ids ``ignore`` and ``severity`` may name (default: the registry's,
+    imported only when the table names rules)."""
     path = path or find_pyproject(start)
     if path is None:
         return Config()
@@ -123,14 +126,19 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
     if table is None:
         return Config(root=os.path.dirname(path))
     where = f"{path} [tool.recordings]"
+    if known_rules is None and ("overrides" in table or "ignore" in table or "severity" in table):
+        from recordings.rules import RULES
+
+        known_rules = set(RULES)
+    known = known_rules or set()
     overrides = []
     for i, o in enumerate(table.get("overrides") or []):
         w = f"{where} overrides[{i}]"
         paths = o.get("paths")
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
             raise ConfigError(f"{w}: paths must be a non-empty list of globs")
-        overrides.append(Override(tuple(paths), _ids(o.get("ignore"), w, known_rules),
-                                  _severities(o.get("severity"), w, known_rules)))
+        overrides.append(Override(tuple(paths), _ids(o.get("ignore"), w, known),
+                                  _severities(o.get("severity"), w, known)))
     python = table.get("python")
     if python is not None and (not isinstance(python, str) or not python):
         raise ConfigError(f"{where}: python must be the path or name of an interpreter")
@@ -150,7 +158,7 @@ def load_config(known_rules: set[str], start: str = ".", path: str | None = None
         python=python,
         recording_dir=recording_dir,
         scrub=dict(scrub),
-        ignore=_ids(table.get("ignore"), where, known_rules),
-        severity=_severities(table.get("severity"), where, known_rules),
+        ignore=_ids(table.get("ignore"), where, known),
+        severity=_severities(table.get("severity"), where, known),
         overrides=tuple(overrides),
     )

@@ -465,10 +465,9 @@ def build_index(root: str, options: SourceOptions = SourceOptions(), cache: Any 
         python = options.python
         if python is None:
             from recordings.config import ConfigError, load_config
-            from recordings.rules import RULES
 
             try:
-                python = load_config(set(RULES), root).python
+                python = load_config(None, root).python
             except ConfigError as exc:
                 raise SourceError(str(exc), 2) from None
         interpreter = project_python(root, python)

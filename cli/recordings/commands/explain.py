@@ -45,10 +45,9 @@ def explain_command(
     project = root or find_root(".")
     if recording_dir is None:
         from recordings.config import ConfigError, load_config
-        from recordings.rules import RULES
 
         try:
-            recording_dir = load_config(set(RULES), project).recording_dir
+            recording_dir = load_config(None, project).recording_dir
         except ConfigError as exc:
             sys.stderr.write(f"recordings: {exc}\n")
             raise typer.Exit(EXIT_USAGE)

@@ -55,10 +55,9 @@ def normalize_command(
     found = find(paths, ability="normalize")
     mode = "diff" if diff else "check" if check else "write"
     from recordings.config import ConfigError, load_config
-    from recordings.rules import RULES
 
     try:
-        options = load_config(set(RULES), (paths or ["."])[0]).scrub
+        options = load_config(None, (paths or ["."])[0]).scrub
     except ConfigError as exc:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(2)
