@@ -1,7 +1,7 @@
 """secrets: API keys, tokens and credential headers anywhere in the request or response.
 
-What is looked for, in the file's bytes (one literal test per kind, then the precise pattern
-only where the literal occurs):
+What is looked for, in the file's bytes (one pass finds the lines that hold a marker of some kind,
+see "finding where to look" below; the precise patterns then read only those lines):
 
 * provider keys by their prefix: OpenAI ``sk-``/``sk-proj-``, Anthropic ``sk-ant-``, Stripe
   ``sk_live_``, Google ``AIza`` and ``ya29.`` OAuth tokens, AWS ``AKIA``/``ASIA`` key ids, GitHub
