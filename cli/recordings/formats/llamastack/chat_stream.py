@@ -99,5 +99,11 @@ def chat_stream_of(ctx: Any) -> ChatStream | None:
     body = ctx.doc["response"].get("body")
     if not isinstance(body, list):
         return None
-    stream: ChatStream = ctx.cached("chat-stream", lambda: read_chat_stream(body))
+    def read() -> ChatStream | None:
+        try:
+            return read_chat_stream(body)
+        except (TypeError, ValueError, AttributeError, RecursionError):  # too odd: each rule reads it its own way
+            return None
+
+    stream: ChatStream | None = ctx.cached("chat-stream", read)
     return stream
