@@ -96,6 +96,7 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
     files: dict[str, bool] = {}
     planned: set[str] = set()
     roots: dict[str, str | None] = {}
+    folders_inside: dict[str, bool] = {}
     for r in recordings:
         if r.path in planned:  # a file of several recordings (a cassette) is judged once
             continue
@@ -108,7 +109,10 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
             result.kept.append((r, f"test_id {r.test_id!r} is not a pytest node id"))
             continue
         if root is not None:
-            if not inside(r.path, root):
+            folder = os.path.dirname(r.path)
+            if folder not in folders_inside:  # asked once per folder here; remove() asks again per file
+                folders_inside[folder] = inside(r.path, root)
+            if not folders_inside[folder]:
                 result.kept.append((r, f"outside the project root {root} (reached through a link?)"))
                 continue
             own = _own_root(os.path.dirname(r.path), roots)
