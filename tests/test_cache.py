@@ -190,7 +190,7 @@ def test_the_cache_is_bounded(tmp_path, run, monkeypatch):
     corpus = _corpus(tmp_path)
     c = Cache(root=str(corpus))
     for i in range(50):  # entries of another era, whose files still exist
-        c.entries[str(corpus / f"ghost{i}")] = [[0, 0, 0], {}]
+        c._section("recording")[str(corpus / f"ghost{i}")] = [[0, 0, 0], "null"]
         (corpus / f"ghost{i}").write_text("")
     c.dirty = True
     c.save()

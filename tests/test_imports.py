@@ -67,3 +67,24 @@ def test_a_warm_ls_imports_only_what_it_uses(tmp_path):
     assert "recordings.loader" in warm and "recordings.cache" in warm
     for name in NOT_ON_THE_WARM_PATH:
         assert name not in warm, name
+
+
+def test_the_console_script_builds_only_the_command_it_runs_and_it_behaves_the_same():
+    """main() runs an app holding just the invoked command (typer converts every registered command at
+    start-up); its help and its errors are those of the whole app, and anything else gets the whole app."""
+    from typer.testing import CliRunner
+
+    from recordings.commands import app, app_for
+
+    runner = CliRunner()
+    names = [info.name for info in app.registered_commands]
+    assert len(names) >= 8
+    for name in names:
+        one = app_for(["recordings", name, "--help"])
+        assert one is not app and [i.name for i in one.registered_commands] == [name]
+        for args in ([name, "--help"], [name, "--format", "yaml"]):
+            whole, alone = runner.invoke(app, args), runner.invoke(one, args)
+            assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), (name, args)
+    for argv in (["recordings"], ["recordings", "--help"], ["recordings", "--version"], ["recordings", "cache", "info"],
+                 ["recordings", "lss"]):
+        assert app_for(argv) is app, argv

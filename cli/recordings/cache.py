@@ -3,7 +3,9 @@
 One file per corpus (``~/.cache/recordings/corpus-<hash of the project root>.v2``;
 ``$RECORDINGS_CACHE_DIR`` or ``$XDG_CACHE_HOME`` move the folder) maps an absolute
 path to its size, mtime and inode and to what commands computed from it: the cheap
-fields of the model (``ls``, ``prune``), validation findings, stats. An entry is used
+fields of the model (``ls``, ``prune``), validation findings, stats. Each of these
+sections is stored apart in the file and parsed only when a command asks for it (``ls``
+never parses the findings or the stats). An entry is used
 only while the file's size, mtime and inode are unchanged and the tool's version is
 the same. A run over a small corpus loads only that corpus's entries; entries of
 files that are gone are dropped when the cache is written, and a cache never holds
@@ -27,7 +29,7 @@ import orjson
 
 from recordings import __version__
 
-MAGIC = b"recordings-cache 3\n"
+MAGIC = b"recordings-cache 4\n"
 SCHEMA = 5  # 5: stats keep a list per file (cassettes hold several recordings)
 RACY_SECONDS = 2.0
 
@@ -72,13 +74,18 @@ def disabled_by_env() -> bool:
 
 
 class Cache:
-    """Per-file cached results, keyed by absolute path and validated by (size, mtime, inode)."""
+    """Per-file cached results, keyed by absolute path and validated by (size, mtime, inode).
+
+    Stored per section (``recording``, ``validate``, ``stats``…): ``{path: [stamp, JSON text]}``, each
+    section parsed from the file the first time a command asks for it.
+    """
 
     def __init__(self, path: str | None = None, enabled: bool = True, root: str | None = None) -> None:
         self.path = path or cache_path(root)
         self.root = os.path.abspath(root) if root else None
         self.enabled = enabled and not disabled_by_env()
-        self.entries: dict[str, list[Any]] = {}
+        self._sections: dict[str, dict[str, list[Any]]] = {}
+        self._stored: dict[str, bytes] = {}  # sections read from the file, not parsed yet
         self.used: set[str] = set()
         self.dirty = False
         self.rebuilt_reason: str | None = None
@@ -102,20 +109,56 @@ class Cache:
         if newline == -1 or f"{zlib.crc32(body):08x}".encode() != data[len(MAGIC):newline]:
             self.rebuilt_reason = "checksum mismatch (corrupt or half-written)"
             return
+        end = data.find(b"\n", newline + 1)
         try:
-            payload = orjson.loads(body)
+            header = orjson.loads(body[: end - newline - 1]) if end != -1 else None
         except orjson.JSONDecodeError:
+            header = None
+        if not isinstance(header, dict) or not isinstance(header.get("sections"), list):
             self.rebuilt_reason = "not valid JSON"
             return
-        del body, data
-        if not isinstance(payload, dict) or payload.get("version") != __version__ or payload.get("schema") != SCHEMA:
+        if header.get("version") != __version__ or header.get("schema") != SCHEMA:
             self.rebuilt_reason = "written by another version"
             return
-        entries = payload.get("entries")
-        if isinstance(entries, dict):
-            self.entries = entries
-        if self.root is None and isinstance(payload.get("root"), str):
-            self.root = payload["root"]
+        at = end + 1
+        for item in header["sections"]:
+            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+                    and isinstance(item[1], int)):
+                self.rebuilt_reason = "not valid JSON"
+                self._stored = {}
+                return
+            self._stored[item[0]] = data[at:at + item[1]]
+            at += item[1]
+        if self.root is None and isinstance(header.get("root"), str):
+            self.root = header["root"]
+
+    def _section(self, name: str) -> dict[str, list[Any]]:
+        """A section's entries, parsed when first asked for (an unreadable section is dropped)."""
+        entries = self._sections.get(name)
+        if entries is None:
+            stored = self._stored.pop(name, None)
+            parsed: Any = None
+            if stored is not None:
+                try:
+                    parsed = orjson.loads(stored)
+                except orjson.JSONDecodeError:
+                    parsed = None
+            entries = self._sections[name] = parsed if isinstance(parsed, dict) else {}
+        return entries
+
+    def _all_sections(self) -> dict[str, dict[str, list[Any]]]:
+        for name in list(self._stored):
+            self._section(name)
+        return self._sections
+
+    @property
+    def entries(self) -> dict[str, list[Any]]:
+        """Every cached file: ``{path: [stamp, {section: JSON text}]}`` (parses every section)."""
+        out: dict[str, list[Any]] = {}
+        for name, entries in self._all_sections().items():
+            for key, (stamp, text) in entries.items():
+                out.setdefault(key, [stamp, {}])[1][name] = text
+        return out
 
     @staticmethod
     def stamp(st: os.stat_result) -> list[int]:
@@ -126,12 +169,11 @@ class Cache:
         if not self.enabled or st is None:
             return None
         key = key or os.path.abspath(path)
-        entry = self.entries.get(key)
+        entry = self._section(section).get(key)
         if entry is None or entry[0] != self.stamp(st):
             return None
         self.used.add(key)
-        text = entry[1].get(section)
-        return None if text is None else orjson.loads(text)
+        return orjson.loads(entry[1])
 
     def put(self, path: str, section: str, st: os.stat_result | None, value: Any, key: str | None = None) -> None:
         if not self.enabled or st is None:
@@ -140,28 +182,25 @@ class Cache:
             return  # an edit within the mtime's granularity could go unnoticed
         key = key or os.path.abspath(path)
         self.used.add(key)
-        stamp = self.stamp(st)
-        entry = self.entries.get(key)
-        if entry is None or entry[0] != stamp:
-            entry = self.entries[key] = [stamp, {}]
         # stored as JSON text: one string per entry keeps a large cache light in memory
-        entry[1][section] = orjson.dumps(value).decode()
+        self._section(section)[key] = [self.stamp(st), orjson.dumps(value).decode()]
         self.dirty = True
 
     def prune_entries(self) -> int:
         """Drop entries of files that are gone, and past :data:`MAX_ENTRIES` the ones this run did not
-        use. Returns how many went."""
-        before = len(self.entries)
-        for key in [k for k in self.entries if k not in self.used]:
-            if not os.path.lexists(key):
-                del self.entries[key]
-        if len(self.entries) > MAX_ENTRIES:
-            for key in [k for k in self.entries if k not in self.used][: len(self.entries) - MAX_ENTRIES]:
-                del self.entries[key]
-        gone = before - len(self.entries)
+        use. Returns how many files went. Only the sections this run read are looked through; a file
+        found gone is dropped from every section."""
+        loaded = dict.fromkeys(key for entries in self._sections.values() for key in entries)  # oldest first
+        gone = {key for key in loaded if key not in self.used and not os.path.lexists(key)}
+        over = len(loaded) - len(gone) - MAX_ENTRIES
+        if over > 0:
+            gone.update([k for k in loaded if k not in self.used and k not in gone][:over])
         if gone:
+            for entries in self._all_sections().values():
+                for key in gone:
+                    entries.pop(key, None)
             self.dirty = True
-        return gone
+        return len(gone)
 
     def save(self) -> None:
         if not self.enabled:
@@ -171,8 +210,15 @@ class Cache:
             return
         from recordings.jsonbytes import atomic_write
 
-        body = orjson.dumps({"version": __version__, "schema": SCHEMA, "root": self.root, "entries": self.entries})
-        data = [MAGIC, f"{zlib.crc32(body):08x}\n".encode(), body]
+        blobs = [(name, orjson.dumps(entries)) for name, entries in self._sections.items() if entries]
+        blobs += [(name, stored) for name, stored in self._stored.items()]  # never parsed: kept as they were
+        header = orjson.dumps({"version": __version__, "schema": SCHEMA, "root": self.root,
+                               "sections": [[name, len(blob)] for name, blob in blobs]})
+        body = [header, b"\n", *(blob for _name, blob in blobs)]
+        crc = 0
+        for piece in body:
+            crc = zlib.crc32(piece, crc)
+        data = [MAGIC, f"{crc:08x}\n".encode(), *body]
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             for tmp in stale_temps(os.path.dirname(self.path)):  # left by a killed write
