@@ -165,3 +165,20 @@ def test_the_normalized_rule_reads_the_shared_chat_pass_as_the_whole_walk_would(
     finally:
         normalized.chat_stream_of = real
     assert with_pass == walked
+
+
+def test_a_recording_read_back_from_its_state_equals_it():
+    """The cache and the worker pool send a recording as its state; reading it back (slots filled
+    directly) gives an equal recording, field for field, for every recording of the sample corpus."""
+    from recordings.discovery import discover
+    from recordings.loader import scan
+    from recordings.model import Problem, recording_from_state
+
+    from tests.conftest import SAMPLE
+
+    recordings = [r for r in scan(discover([str(SAMPLE)]).files) if not isinstance(r, Problem)]
+    assert len(recordings) >= 17
+    for r in recordings:
+        back = recording_from_state(r.path, r.state())
+        assert back == r and hash(back) == hash(r) and repr(back) == repr(r)
+        assert back.to_dict() == r.to_dict() and back.flags == r.flags and back.short_id == r.short_id

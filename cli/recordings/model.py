@@ -156,16 +156,30 @@ class Recording:
 
 
 _KINDS = {k.value: k for k in Kind}
+# each field's slot, in field order: a state read back (thousands at a warm ``ls``) fills the slots
+# directly instead of going through the frozen dataclass's ``__init__``, which sets them one by one
+# through ``object.__setattr__``
+_RECORDING_SLOTS = tuple(Recording.__dict__[f].__set__ for f in Recording.__dataclass_fields__)
+_NODE_ID_SLOTS = tuple(NodeId.__dict__[f].__set__ for f in NodeId.__dataclass_fields__)
+
+
+def _filled(cls: Any, slots: tuple[Any, ...], values: tuple[Any, ...]) -> Any:
+    obj = object.__new__(cls)
+    for fill, value in zip(slots, values):
+        fill(obj, value)
+    return obj
 
 
 def recording_from_state(path: str, state: list[Any]) -> Recording:
     """The inverse of :meth:`Recording.state` (state from a worker process or the cache)."""
     (id_, suite, test_id, test, kind, method, endpoint, url, provider, model, streaming, chunks, exception,
      status, size, response_type) = state
-    test_obj = None if test is None else NodeId(test_id, test[0], tuple(test[1]), test[2], test[3])
-    return Recording(id_, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url, provider, model,
-                     streaming, chunks, None if exception is None else ExceptionInfo(*exception), status, size,
-                     response_type)
+    test_obj = None if test is None else _filled(NodeId, _NODE_ID_SLOTS,
+                                                 (test_id, test[0], tuple(test[1]), test[2], test[3]))
+    recording: Recording = _filled(Recording, _RECORDING_SLOTS, (
+        id_, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url, provider, model, streaming,
+        chunks, None if exception is None else ExceptionInfo(*exception), status, size, response_type))
+    return recording
 
 
 @dataclass(frozen=True, slots=True)
