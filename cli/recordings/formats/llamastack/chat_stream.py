@@ -46,13 +46,18 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
         data = item.get("__data__") if type(item) is dict else None
         if type(data) is not dict:
             continue
-        for key, seen in (("id", ids), ("created", created)):
-            value = data.get(key, _NO_ID)
-            if value is not _NO_ID:
-                try:
-                    seen.add(value)
-                except TypeError:  # unhashable: a stream the schema rule already calls odd
-                    seen.add(repr(value))
+        value = data.get("id", _NO_ID)
+        if value is not _NO_ID:
+            try:
+                ids.add(value)
+            except TypeError:  # unhashable: a stream the schema rule already calls odd
+                ids.add(repr(value))
+        value = data.get("created", _NO_ID)
+        if value is not _NO_ID:
+            try:
+                created.add(value)
+            except TypeError:
+                created.add(repr(value))
         if not ollama_fields and not _OLLAMA_FIELDS.isdisjoint(data):
             ollama_fields = True
         choices = data.get("choices")
