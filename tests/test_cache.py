@@ -89,6 +89,18 @@ def test_other_version_is_ignored(tmp_path, run, monkeypatch):
     assert c.entries == {} and c.rebuilt_reason == "written by another version"
 
 
+def test_a_cache_file_of_an_older_format_is_ignored_and_rebuilt(tmp_path, run):
+    corpus = _corpus(tmp_path)
+    run("ls", corpus)
+    path = Cache(root=CORPUS[-1]).path
+    with open(path, "wb") as fh:  # the one-file layout of earlier versions
+        fh.write(b"recordings-cache 3\n00000000\n{}")
+    c = Cache(root=CORPUS[-1])
+    assert c.entries == {} and c.rebuilt_reason == "written by another version"
+    run("ls", corpus)
+    assert len(Cache(root=CORPUS[-1]).entries) == 17
+
+
 def test_no_cache_and_env(tmp_path, run, monkeypatch):
     corpus = _corpus(tmp_path)
     run("ls", corpus, "--no-cache")

@@ -102,7 +102,8 @@ class Cache:
             self.rebuilt_reason = f"unreadable ({exc.strerror})"
             return
         if not data.startswith(MAGIC):
-            self.rebuilt_reason = "not a cache file of this tool"
+            self.rebuilt_reason = ("written by another version" if data.startswith(MAGIC.split(b" ")[0] + b" ")
+                                   else "not a cache file of this tool")
             return
         newline = data.find(b"\n", len(MAGIC))
         body = memoryview(data)[newline + 1:] if newline != -1 else memoryview(b"")
