@@ -117,20 +117,25 @@ def _volatile_fields(fmt: Any, doc: Any, request_hash: str) -> Any:
 
 
 def profile_normalize(files: list[str], ph: Phases) -> None:
+    """As ``normalize --check`` plans a file: read, parse, the shape check (no model for a file that
+    needs nothing), the volatile fields, the canonical bytes."""
     from recordings.jsonbytes import is_canonical
-    from recordings.names import hash_of_name
+    from recordings.names import hash_of_name, stem
 
     for path in files:
-        got = read_parse(ph, path)
-        if got is None:
-            continue
-        raw, fmt, doc, rec = got
+        raw = ph.timed("read", read_bytes, path)
+        t = time.perf_counter()
+        fmt = format_for_file(path, raw)
+        doc = fmt.parse(path, raw)
+        ph.add("parse", time.perf_counter() - t)
         if fmt.normalization is None:
             continue
         if not hasattr(fmt.normalization, "normalize_document"):  # a cassette: the scrub's whole plan
             ph.timed("scrub plan (whole)", fmt.normalization.plan_file, path, False, False, False, None)
             continue
-        changes = ph.timed("volatile fields", _volatile_fields, fmt, doc, hash_of_name(rec.id))
+        if not ph.timed("shape check", fmt.normalization._plain_shape, doc):
+            continue
+        changes = ph.timed("volatile fields", _volatile_fields, fmt, doc, hash_of_name(stem(path)))
         if not changes:
             ph.timed("canonical bytes", is_canonical, raw, doc)
 
