@@ -128,6 +128,10 @@ def test_the_shared_byte_pass_sees_the_float_spellings_the_regexes_see(obj, pyth
     raw = ((json.dumps(obj, indent=2) + "\n").encode("ascii") if python_spelling
            else orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n")
     assert bool(bytescan.scan(raw)["float-spellings"]) == has_float_spellings(raw)
+    import re
+
+    from recordings.jsonbytes import FLOAT_SPELLINGS
+    assert has_float_spellings(raw) == any(re.compile(p).search(raw) for p in FLOAT_SPELLINGS)  # without RE2
 
 
 @given(st.lists(st.tuples(st.sampled_from(["rec-0123456789ab", "chatcmpl-9", None]), st.sampled_from([0, 0, 7, None]),
