@@ -186,3 +186,30 @@ def test_a_recording_read_back_from_its_state_equals_it():
         back = recording_from_state(r.path, r.state())
         assert back == r and hash(back) == hash(r) and repr(back) == repr(r)
         assert back.to_dict() == r.to_dict() and back.flags == r.flags and back.short_id == r.short_id
+
+
+@given(st.lists(st.sampled_from(["chunk", "chunk", "chunk", "no-type", "int-type", "list-data", "plain", "sse", 7]),
+                min_size=1, max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_the_schema_rule_reads_the_shared_chat_pass_as_its_own_walk_would(items):
+    import recordings.rules  # noqa: F401  (the registry first: rule modules are imported through it)
+    from recordings.formats.llamastack.rules import schema
+    from recordings.model import Kind, Recording
+    from recordings.rules.types import FileContext
+
+    made = {"chunk": {"__type__": CHUNK, "__data__": {"id": "x", "choices": []}},
+            "no-type": {"__data__": {"id": "x"}}, "int-type": {"__type__": 3, "__data__": {}},
+            "list-data": {"__type__": CHUNK, "__data__": []}, "plain": {"a": 1}, "sse": "data: {}", 7: 7}
+    body = [made[i] for i in items]
+    doc = {"request": {"method": "POST", "url": "u", "body": {}, "endpoint": "/v1/chat/completions"},
+           "response": {"body": body, "is_streaming": True}}
+    rec = Recording("r", "recordings/r.json", ".", None, None, Kind.INFERENCE, "POST", "/v1/chat/completions", "u",
+                    None, None, True, len(body), None, None, 0, CHUNK)
+    with_pass = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec))]
+    real = schema.chat_stream_of
+    try:
+        schema.chat_stream_of = lambda ctx: None
+        walked = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec))]
+    finally:
+        schema.chat_stream_of = real
+    assert with_pass == walked

@@ -3,7 +3,7 @@
 A recorded chat stream is a list of serialized ``ChatCompletionChunk`` objects, each carrying a
 piece of text, reasoning or tool-call arguments. :func:`read_chat_stream` walks the chunks once
 and returns what the rules need (the ``normalized`` rule, too, reads from it that a stream has nothing
-to normalize), so a file's chunks are read once per validate, not once per rule.
+to normalize, and the ``schema`` rule that every chunk is a serialized object), so a file's chunks are read once per validate, not once per rule.
 Chunks that carry tool-call fragments go through the one reassembly (:mod:`recordings.reassembly`),
 so fragments merge exactly as ``show`` merges them.
 """
@@ -26,6 +26,7 @@ class ChatStream:
     has_choices: bool
     calls: tuple[tuple[str, str], ...]  # (tool name, or its index, and its reassembled arguments)
     texts: tuple[str, ...]  # text, reasoning, tool arguments: each joined across the chunks, in order
+    serialized: bool  # every item is a serialized object: a ``__type__`` string and a ``__data__`` object
 
 
 _NO_ID = object()
@@ -38,6 +39,7 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
     ids: set[Any] = set()
     created: set[Any] = set()
     ollama_fields = False
+    serialized = True
     finished = has_choices = False
     text: list[str] = []
     reasoning: list[str] = []
@@ -45,7 +47,10 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
     for n, item in enumerate(body):
         data = item.get("__data__") if type(item) is dict else None
         if type(data) is not dict:
+            serialized = False
             continue
+        if serialized and type(item.get("__type__")) is not str:
+            serialized = False
         value = data.get("id", _NO_ID)
         if value is not _NO_ID:
             try:
@@ -93,7 +98,8 @@ def read_chat_stream(body: list[Any]) -> ChatStream:
             acc.feed_all(chat_chunk_deltas(n, data))
     calls_out = tuple((t.name or str(t.index), t.arguments) for c in acc.choices() for t in c.tool_calls)
     texts = tuple(t for t in ("".join(text), "".join(reasoning), "".join(arguments)) if t)
-    return ChatStream(frozenset(ids), frozenset(created), ollama_fields, finished, has_choices, calls_out, texts)
+    return ChatStream(frozenset(ids), frozenset(created), ollama_fields, finished, has_choices, calls_out, texts,
+                      serialized)
 
 
 def chat_stream_of(ctx: Any) -> ChatStream | None:
