@@ -1,11 +1,12 @@
-"""One pass over a streamed chat completion's chunks: what the ``stream`` and ``secrets`` rules read.
+"""One pass over a streamed chat completion's chunks: what the validation rules read of them.
 
 A recorded chat stream is a list of serialized ``ChatCompletionChunk`` objects, each carrying a
 piece of text, reasoning or tool-call arguments. :func:`read_chat_stream` walks the chunks once
-and returns what the rules need (the ``normalized`` rule, too, reads from it that a stream has nothing
-to normalize, and the ``schema`` rule that every chunk is a serialized object), so a file's chunks are read once per validate, not once per rule.
-Chunks that carry tool-call fragments go through the one reassembly (:mod:`recordings.reassembly`),
-so fragments merge exactly as ``show`` merges them.
+and returns what the rules need: the ``stream`` rule (ids, finish reason, tool calls), ``secrets``
+(the text a key may be split across), ``normalized`` (that nothing needs normalizing) and
+``schema`` (that every chunk is a serialized object). A file's chunks are read once per validate,
+not once per rule. Chunks that carry tool-call fragments go through the one reassembly
+(:mod:`recordings.reassembly`), so fragments merge exactly as ``show`` merges them.
 """
 
 from __future__ import annotations
