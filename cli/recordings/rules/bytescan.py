@@ -66,23 +66,19 @@ def scan(blob: bytes) -> dict[str, bytes]:
         return {name: group.fallback(blob) for name, group in _GROUPS.items()}
     automaton, names = built
     found: dict[str, dict[bytes, None]] = {name: {} for name in names}
-    line_end = -1
+    line, line_end = b"", -1
     taken: set[str] = set()  # the names whose lines already hold the current line
     for m in automaton.finditer(blob):
         start = m.start()
         name = names[next(i for i, g in enumerate(m.groups()) if g is not None)]
-        if start >= line_end:
+        if start >= line_end:  # a match on a new line (a match never spans one)
             taken = set()
-            lo = blob.rfind(b"\n", 0, start) + 1
             line_end = blob.find(b"\n", m.end())
             if line_end == -1:
                 line_end = len(blob)
-            line = blob[lo:line_end]
+            line = blob[blob.rfind(b"\n", 0, start) + 1:line_end]
         elif name in taken:
             continue
-        else:
-            lo = blob.rfind(b"\n", 0, start) + 1
-            line = blob[lo:line_end]
         taken.add(name)
         found[name][line] = None
     return {name: b"\n".join(lines) for name, lines in found.items()}
