@@ -165,14 +165,12 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     items = body if isinstance(body, list) else [body]
     listed = isinstance(body, list)
     for i, item in enumerate(items):
-        if type(item) is dict and not extended:  # the common case, in a few lookups: nothing to change
-            data = item.get("__data__")
-            if (type(data) is dict and data.get("id", rid) == rid and data.get("created", 0) == 0
-                    and "created_at" not in data and _DURATION_SET.isdisjoint(data) and "__type__" in item):
-                continue
         if isinstance(item, dict):
             data = item.get("__data__")
             if "__type__" in item and isinstance(data, dict):
+                if (data.get("id", rid) == rid and data.get("created", 0) == 0 and "created_at" not in data
+                        and _DURATION_SET.isdisjoint(data)):
+                    continue  # nothing to change (most chunks): decided without a call per chunk
                 _normalize_data(data, rid, i if listed else -1, changes, apply)
             elif extended:
                 _extended_dict(item, request_hash, _body_path(i if listed else -1), changes, apply)
