@@ -91,10 +91,10 @@ def _check_object(ctx: FileContext, rule: Any, item: dict[str, Any], path: str) 
 def _check_items(ctx: FileContext, rule: Any, body: list[Any]) -> Iterator[Finding]:
     kinds = set()
     for i, item in enumerate(body):  # a chunk's path is spelled only for a finding
-        if type(item) is dict:
+        if isinstance(item, dict):
             if "__type__" in item or "__data__" in item:
                 kinds.add("object")
-                if type(item.get("__type__")) is not str or type(item.get("__data__")) is not dict:
+                if not isinstance(item.get("__type__"), str) or not isinstance(item.get("__data__"), dict):
                     for f in _check_object(ctx, rule, item, f"response.body[{i}]"):
                         yield f
                         return
@@ -102,11 +102,6 @@ def _check_items(ctx: FileContext, rule: Any, body: list[Any]) -> Iterator[Findi
                 kinds.add("plain object")
         elif isinstance(item, str):
             kinds.add("sse line")
-        elif isinstance(item, dict):
-            kinds.add("object" if "__type__" in item or "__data__" in item else "plain object")
-            for f in _check_object(ctx, rule, item, f"response.body[{i}]"):
-                yield f
-                return
         else:
             yield ctx.finding(rule, f"chunk {i} is neither an object nor an SSE line", f"response.body[{i}]")
             return
