@@ -22,8 +22,6 @@ import orjson
 
 TEMP_PREFIX = ".recordings-tmp-"
 
-# orjson and Python spell a float differently only below 1e-4: orjson writes ``0.00001`` and
-# ``1.5e-7`` where Python writes ``1e-05`` and ``1.5e-07`` (both write ``1e+16`` and ``5e-324``).
 def _json_escape(error: UnicodeError) -> tuple[str, int]:
     """The ``json-ascii`` codec error handler: ``\\uXXXX`` for each character ASCII cannot hold (a
     surrogate pair above the BMP), as ``json.dumps`` writes them."""
@@ -68,6 +66,8 @@ def _respelled(out: bytes) -> bytes:
     return out + b"\n"
 
 
+# orjson and Python spell a float differently only below 1e-4: orjson writes ``0.00001`` and
+# ``1.5e-7`` where Python writes ``1e-05`` and ``1.5e-07`` (both write ``1e+16`` and ``5e-324``).
 _NUMBER_BYTES = frozenset(b"0123456789.eE+-")
 
 

@@ -12,8 +12,6 @@ SEVERITY = "error"
 SUMMARY = "a 64-hex hash or models-<hash>-<digest8>; legacy 12-hex names (plain or models-) warn"
 SCOPE = "file"
 
-
-
 LEGACY_NOTE = "legacy 12-hex name"
 
 
