@@ -22,8 +22,9 @@ import orjson
 
 TEMP_PREFIX = ".recordings-tmp-"
 
+
 def _json_escape(error: UnicodeError) -> tuple[str, int]:
-    """The ``json-ascii`` codec error handler: ``\\uXXXX`` for each character ASCII cannot hold (a
+    """The ``recordings-json-ascii`` codec error handler: ``\\uXXXX`` for each character ASCII cannot hold (a
     surrogate pair above the BMP), as ``json.dumps`` writes them."""
     assert isinstance(error, UnicodeEncodeError)
     out = []
