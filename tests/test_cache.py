@@ -30,6 +30,16 @@ def _corpus(tmp_path):
     return dest
 
 
+def _change_model(corpus, model: str) -> None:
+    """Edit one recording's model, its mtime old enough for the cache to take it again."""
+    target = corpus / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
+    doc = json.loads(target.read_bytes())
+    doc["request"]["model"] = model
+    target.write_text(json.dumps(doc, indent=2) + "\n")
+    old = time.time() - 30
+    os.utime(target, (old, old))
+
+
 def test_repeat_ls_reads_nothing_and_gives_the_same_output(tmp_path, run, monkeypatch):
     corpus = _corpus(tmp_path)
     first = run("ls", corpus, "--format", "json")
@@ -48,12 +58,7 @@ def test_repeat_ls_reads_nothing_and_gives_the_same_output(tmp_path, run, monkey
 def test_changed_file_is_read_again(tmp_path, run):
     corpus = _corpus(tmp_path)
     run("ls", corpus)
-    target = corpus / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
-    doc = json.loads(target.read_bytes())
-    doc["request"]["model"] = "gpt-4o-mini"
-    target.write_text(json.dumps(doc, indent=2) + "\n")
-    old = time.time() - 30
-    os.utime(target, (old, old))
+    _change_model(corpus, "gpt-4o-mini")
     data = json.loads(run("ls", corpus, "--format", "json").stdout)
     assert next(d for d in data if d["id"].startswith("07d2973bd4a4"))["model"] == "gpt-4o-mini"
 
@@ -256,12 +261,7 @@ def test_cache_and_worker_pool_together(tmp_path):
     assert ls() == serial  # cold: parsed by the pool, cached
     assert len(Cache(root=str(corpus)).entries) == 17
     assert ls() == serial  # warm
-    target = corpus / "tests/integration/inference/recordings" / sample_file("07d2973bd4a4").name
-    doc = json.loads(target.read_bytes())
-    doc["request"]["model"] = "changed-model"
-    target.write_text(json.dumps(doc, indent=2) + "\n")
-    old = time.time() - 30
-    os.utime(target, (old, old))
+    _change_model(corpus, "changed-model")
     out = json.loads(ls())
     assert [d["model"] for d in out if d["id"].startswith("07d2973bd4a4")] == ["changed-model"]
 

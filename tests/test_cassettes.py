@@ -59,6 +59,15 @@ def test_every_command_takes_the_sample_cassette_and_leaves_it_as_it_is(run):
     assert CASSETTE.read_bytes() == before
 
 
+def _project(tmp_path: Path, module: str, source: str) -> Path:
+    """A project (pyproject.toml) with one test module under tests/."""
+    project = tmp_path / "p"
+    (project / "tests").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    (project / "tests" / module).write_text(source)
+    return project
+
+
 def _write(tmp_path: Path, name: str, data: bytes | str) -> Path:
     folder = tmp_path / "tests" / "cassettes" / "test_x"
     folder.mkdir(parents=True, exist_ok=True)
@@ -280,14 +289,11 @@ def test_diff_of_two_cassette_folders_and_a_git_revision(tmp_path, run):
 
 
 def test_explicitly_named_cassettes_belong_to_the_test_that_names_them(tmp_path, run):
-    project = tmp_path / "p"
-    (project / "tests").mkdir(parents=True)
-    (project / "pyproject.toml").write_text("")
-    (project / "tests" / "test_mod.py").write_text(
+    project = _project(tmp_path, "test_mod.py", (
         "import pytest\nimport vcr\n\npytestmark = pytest.mark.vcr('module_wide.yaml')\n\n"
         "@pytest.mark.vcr('shared_login.yaml', 'second.yaml')\ndef test_login():\n    pass\n\n"
         "@pytest.mark.vcr('class_wide.yaml')\nclass TestThings:\n    def test_a(self):\n        pass\n\n"
-        "def test_plain():\n    with vcr.use_cassette('tests/cassettes/test_mod/by_vcrpy.yaml'):\n        pass\n")
+        "def test_plain():\n    with vcr.use_cassette('tests/cassettes/test_mod/by_vcrpy.yaml'):\n        pass\n"))
     body = CASSETTE.read_text()
     for name in ("shared_login", "second", "class_wide", "by_vcrpy", "module_wide", "TestThings.test_b[x-1]"):
         _write(project, f"{name}.yaml", body).rename(project / "tests/cassettes/test_x" / f"{name}.yaml")
@@ -450,12 +456,9 @@ def test_prune_names_exactly_the_two_orphan_cassettes_of_the_shared_sample(tmp_p
 
 
 def test_prune_keeps_cassettes_whose_parameters_are_not_literal(tmp_path, run):
-    project = tmp_path / "p"
-    (project / "tests").mkdir(parents=True)
-    (project / "pyproject.toml").write_text("")
-    (project / "tests" / "test_m.py").write_text(
+    project = _project(tmp_path, "test_m.py", (
         "import pytest\n\nMODELS = ['a', 'b']\n\n@pytest.mark.parametrize('m', MODELS)\ndef test_dyn(m):\n    pass\n\n"
-        "@pytest.mark.parametrize('m', ['x/y', pytest.param('z', id='zed')])\ndef test_lit(m):\n    pass\n")
+        "@pytest.mark.parametrize('m', ['x/y', pytest.param('z', id='zed')])\ndef test_lit(m):\n    pass\n"))
     body = CASSETTE.read_text()
     folder = project / "tests" / "cassettes" / "test_m"
     folder.mkdir(parents=True)
