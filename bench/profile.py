@@ -119,6 +119,7 @@ def _volatile_fields(fmt: Any, doc: Any, request_hash: str) -> Any:
 def profile_normalize(files: list[str], ph: Phases) -> None:
     """As ``normalize --check`` plans a file: read, parse, the shape check (no model for a file that
     needs nothing), the volatile fields, the canonical bytes."""
+    from recordings.formats.llamastack.document import has_recording_shape
     from recordings.jsonbytes import is_canonical
     from recordings.names import hash_of_name, stem
 
@@ -133,7 +134,7 @@ def profile_normalize(files: list[str], ph: Phases) -> None:
         if not hasattr(fmt.normalization, "normalize_document"):  # a cassette: the scrub's whole plan
             ph.timed("scrub plan (whole)", fmt.normalization.plan_file, path, False, False, False, None)
             continue
-        if not ph.timed("shape check", fmt.normalization._plain_shape, doc):
+        if not ph.timed("shape check", has_recording_shape, doc):
             continue
         changes = ph.timed("volatile fields", _volatile_fields, fmt, doc, hash_of_name(stem(path)))
         if not changes:

@@ -77,6 +77,13 @@ def response_type_of(body: Any) -> str | None:
     return None
 
 
+def has_recording_shape(doc: Any) -> bool:
+    """Whether :func:`summarize` reads ``doc`` without a LoadError (request and response objects, a
+    known request kind): its checks, without building the recording."""
+    request = doc.get("request") if isinstance(doc, dict) else None
+    return isinstance(request, dict) and isinstance(doc.get("response"), dict) and request_kind(request) is not None
+
+
 def summarize(path: str, doc: dict[str, Any], size: int) -> Recording:
     """The cheap fields of one recording; LoadError when its shape is wrong."""
     request = doc.get("request")

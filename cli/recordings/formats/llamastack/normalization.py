@@ -196,13 +196,14 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
 
     from recordings.errors import LoadError
     from recordings.formats import format_for_file
+    from recordings.formats.llamastack.document import has_recording_shape
     from recordings.loader import exact_document, read_bytes
 
     try:
         raw = read_bytes(path)
         fmt = format_for_file(path, raw)
         doc = fmt.parse(path, raw)
-        if not rehash and _plain_shape(doc) and _already_normal(path, doc, raw, extended):
+        if not rehash and has_recording_shape(doc) and _already_normal(path, doc, raw, extended):
             return FilePlan(path, "unchanged")  # the common case: decided without the model or a rendering
         rec = fmt.summarize(path, doc, len(raw))
     except LoadError as exc:
@@ -242,15 +243,6 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     if keep_bytes:
         plan.new_bytes, plan.old_bytes = new, raw
     return plan
-
-
-def _plain_shape(doc: Any) -> bool:
-    """Whether a document has the shape :func:`~recordings.formats.llamastack.document.summarize` reads
-    without complaint (request and response objects, a known request kind)."""
-    from recordings.formats.llamastack.document import request_kind
-
-    request = doc.get("request") if isinstance(doc, dict) else None
-    return isinstance(request, dict) and isinstance(doc.get("response"), dict) and request_kind(request) is not None
 
 
 def _already_normal(path: str, doc: dict[str, Any], raw: bytes, extended: bool) -> bool:
