@@ -457,7 +457,8 @@ def test_prune_names_exactly_the_two_orphan_cassettes_of_the_shared_sample(tmp_p
 
 def test_prune_keeps_cassettes_whose_parameters_are_not_literal(tmp_path, run):
     project = _project(tmp_path, "test_m.py", (
-        "import pytest\n\nMODELS = ['a', 'b']\n\n@pytest.mark.parametrize('m', MODELS)\ndef test_dyn(m):\n    pass\n\n"
+        "import pytest\n\npytestmark = pytest.mark.vcr\n\nMODELS = ['a', 'b']\n\n@pytest.mark.parametrize('m', MODELS)\n"
+        "def test_dyn(m):\n    pass\n\n"
         "@pytest.mark.parametrize('m', ['x/y', pytest.param('z', id='zed')])\ndef test_lit(m):\n    pass\n"))
     body = CASSETTE.read_text()
     folder = project / "tests" / "cassettes" / "test_m"

@@ -74,7 +74,7 @@ def test_static_orphans_exact(project, run, monkeypatch):
     }
     assert data["summary"] == {"recordings": 22, "orphans": 5, "tests": 4, "bytes": data["summary"]["bytes"],
                                "shared_skipped": 1, "kept_undecided": 4, "function_orphans": 5,
-                               "parameter_orphans": 0}
+                               "parameter_orphans": 0, "not_judged": {}}
     assert _recordings(project) == before  # --dry-run deletes nothing
 
 

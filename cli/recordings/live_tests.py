@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from recordings.model import NodeId
-from recordings.pyast import dotted_name
+from recordings.testsource.modules import Scope, dynamic_anywhere, scan_body, scope_from_json, scope_to_json
 
 ALIVE = "alive"
 GONE = "gone"
@@ -34,140 +34,6 @@ class Verdict:
     reason: str = ""
 
 
-@dataclass
-class _Scope:
-    """Names defined in a module or a class body."""
-
-    functions: set[str]
-    classes: dict[str, "_Scope"]
-    dynamic: list[str]  # reasons this scope may hold names we cannot see
-    bases: list[str]  # class bases (for classes)
-
-
-_decorator_name = dotted_name
-
-
-_NAMESPACE_CALLS = ("globals", "locals", "vars")
-
-
-def _scan_class(node: ast.ClassDef, scope: _Scope) -> _Scope:
-    inner = _Scope(set(), {}, [], [_decorator_name(b) for b in node.bases])
-    _scan_body(node.body, inner)
-    for kw in node.keywords:
-        if kw.arg == "metaclass":
-            inner.dynamic.append(f"class {node.name} has a metaclass ({_decorator_name(kw.value) or '?'}), "
-                                 "which may add tests")
-    for dec in node.decorator_list:
-        name = _decorator_name(dec)
-        if name and not name.startswith(("pytest.mark", "mark.", "dataclass")):
-            inner.dynamic.append(f"class {node.name} has decorator @{name}, which may add tests")
-    for base in inner.bases:
-        if base in ("object", ""):
-            continue
-        local = scope.classes.get(base)
-        if local is not None:  # a base class from this module: its tests are inherited
-            inner.functions |= local.functions
-            for name, cls in local.classes.items():
-                inner.classes.setdefault(name, cls)
-            inner.dynamic.extend(local.dynamic)
-        else:
-            inner.dynamic.append(f"class {node.name} inherits from {base}, whose tests are not read")
-    return inner
-
-
-def _scan_body(body: list[ast.stmt], scope: _Scope) -> None:
-    """Collect the functions and classes a module or class body defines, and why it may hold more."""
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope.functions.add(node.name)
-        elif isinstance(node, ast.ClassDef):
-            scope.classes[node.name] = _scan_class(node, scope)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if isinstance(t, ast.Subscript) and _decorator_name(t.value) in _NAMESPACE_CALLS:
-                    scope.dynamic.append("names are assigned through globals()")
-                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
-                    owner = scope.classes.get(t.value.id)
-                    if owner is not None and t.attr.startswith("test"):
-                        owner.functions.add(t.attr)  # TestC.test_x = ... after the class
-                        owner.dynamic.append(f"{t.value.id}.{t.attr} is assigned after the class")
-                for name in _target_names(t):
-                    if name.startswith(("test", "Test")):
-                        scope.dynamic.append(f"{name} is assigned, not defined")
-                        scope.functions.add(name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                name = alias.asname or alias.name.split(".")[0]
-                if alias.name == "*":
-                    scope.dynamic.append(f"'from {getattr(node, 'module', '')} import *' may bring tests in")
-                elif name.startswith(("test", "Test")):
-                    scope.dynamic.append(f"{name} is imported")
-                    scope.functions.add(name)
-        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
-            # definitions under control flow still count; their existence may vary
-            for sub in ("body", "orelse", "finalbody"):
-                _scan_body(getattr(node, sub, []) or [], scope)
-            for handler in getattr(node, "handlers", []) or []:
-                _scan_body(handler.body, scope)
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            name = _decorator_name(node.value)
-            if name.endswith(("setattr", "exec")) or name in _NAMESPACE_CALLS:
-                scope.dynamic.append(f"module calls {name}(), which may define tests")
-
-
-def _dynamic_anywhere(tree: ast.AST) -> list[str]:
-    """Reasons a module may make test names at run time, found anywhere in it (helpers included).
-
-    ``globals()``/``vars()`` used in any way, ``setattr``, ``exec``, three-argument
-    ``type(...)`` and attribute assignments of ``test…`` names on a class.
-    """
-    reasons: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            name = _decorator_name(node.func)
-            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
-                inner = _decorator_name(node.func.value.func)
-                if inner in _NAMESPACE_CALLS:
-                    reasons.append(f"module calls {inner}().{node.func.attr}(), which may define tests")
-                    continue
-            if name in _NAMESPACE_CALLS:
-                reasons.append(f"module uses {name}(), which may define tests")
-            elif name in ("setattr", "exec", "eval") or name.endswith((".setattr", ".exec")):
-                reasons.append(f"module calls {name}(), which may define tests")
-            elif name == "type" and len(node.args) == 3:
-                reasons.append("module builds classes with type(), which may define tests")
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if (isinstance(t, ast.Attribute) and t.attr.startswith("test") and isinstance(t.value, ast.Name)
-                        and t.value.id not in ("self", "cls")):
-                    reasons.append(f"{_decorator_name(t)} is assigned, which may define a test")
-    unique: dict[str, None] = dict.fromkeys(reasons)
-    return list(unique)
-
-
-def _target_names(node: ast.expr) -> list[str]:
-    if isinstance(node, ast.Name):
-        return [node.id]
-    if isinstance(node, (ast.Tuple, ast.List)):
-        out = []
-        for elt in node.elts:
-            out.extend(_target_names(elt))
-        return out
-    return []
-
-
-def _scope_to_json(scope: _Scope) -> dict:
-    return {"f": sorted(scope.functions), "c": {k: _scope_to_json(v) for k, v in scope.classes.items()},
-            "d": scope.dynamic, "b": scope.bases}
-
-
-def _scope_from_json(data: dict) -> _Scope:
-    return _Scope(set(data["f"]), {k: _scope_from_json(v) for k, v in data["c"].items()}, list(data["d"]),
-                  list(data["b"]))
-
-
 class StaticIndex:
     """Tests known from reading the test files under a project root.
 
@@ -177,7 +43,7 @@ class StaticIndex:
     def __init__(self, root: str, cache: Any = None) -> None:
         self.root = os.path.abspath(root)
         self.cache = cache
-        self._modules: dict[str, _Scope | str] = {}  # relative file -> scope, or a reason it could not be read
+        self._modules: dict[str, Scope | str] = {}  # relative file -> scope, or a reason it could not be read
 
     def count_test_files(self) -> int:
         n = 0
@@ -186,7 +52,7 @@ class StaticIndex:
             n += sum(1 for f in filenames if f.startswith("test") and f.endswith(".py") or f.endswith("_test.py"))
         return n
 
-    def _module(self, rel: str) -> _Scope | str | None:
+    def _module(self, rel: str) -> Scope | str | None:
         if rel in self._modules:
             return self._modules[rel]
         path = os.path.join(self.root, rel)
@@ -200,25 +66,26 @@ class StaticIndex:
             st = stat_or_none(path)
             cached = self.cache.get(path, "test-scope", st)
             if cached is not None:
-                result_cached: _Scope | str = cached if isinstance(cached, str) else _scope_from_json(cached)
+                result_cached: Scope | str = cached if isinstance(cached, str) else scope_from_json(cached)
                 self._modules[rel] = result_cached
                 return result_cached
         try:
             with open(path, "rb") as fh:
-                tree = ast.parse(fh.read(), filename=rel)
+                source = fh.read()
+            tree = ast.parse(source, filename=rel)
         except SyntaxError as exc:
-            result: _Scope | str = f"{rel} does not parse (line {exc.lineno})"
+            result: Scope | str = f"{rel} does not parse (line {exc.lineno})"
         except (OSError, ValueError) as exc:
             result = f"{rel} could not be read ({exc})"
         else:
-            result = _Scope(set(), {}, [], [])
-            _scan_body(tree.body, result)
-            for reason in _dynamic_anywhere(tree):
+            result = Scope(set(), {}, [], [])
+            scan_body(tree.body, result)
+            for reason in dynamic_anywhere(tree, source):
                 if reason not in result.dynamic:
                     result.dynamic.append(reason)
         self._modules[rel] = result
         if self.cache is not None:
-            self.cache.put(path, "test-scope", st, result if isinstance(result, str) else _scope_to_json(result))
+            self.cache.put(path, "test-scope", st, result if isinstance(result, str) else scope_to_json(result))
         return result
 
     def verdict(self, test: NodeId) -> Verdict:
@@ -281,7 +148,7 @@ class NodeIdIndex:
         self.ids = {n.strip() for n in node_ids if n.strip()}
         self.functions = {split_params(n)[0] for n in self.ids}
         # a cassette's name carries its parameters with pytest-recording's replacements (/ → -)
-        from recordings.literal_params import sanitized
+        from recordings.testsource.params import sanitized
 
         self.sanitized = {f"{base}[{sanitized(params)}]" for base, params in map(split_params, self.ids)
                           if params is not None}

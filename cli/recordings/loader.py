@@ -12,13 +12,15 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import orjson
 
 from recordings.errors import LoadError
 from recordings.model import Problem, Recording
 
+
+T = TypeVar("T")
 
 MAX_FILE_BYTES = 512 * 1024 * 1024  # no real recording comes near; a larger file is not read
 
@@ -185,23 +187,31 @@ class Loaded:
     recordings: tuple[Recording, ...] = ()
 
 
-def load(path: str) -> Loaded:
-    """One file read by its format: its recordings, its parsed document and its bytes."""
+def _read(path: str) -> tuple[bytes, dict[str, Any], list[Recording], Any]:
+    """(bytes, document, recordings as the file holds them, format) of one file; LoadError with one line."""
     from recordings.formats import format_for_file
 
     raw = read_bytes(path)
     fmt = format_for_file(path, raw)
     doc = fmt.parse(path, raw)
-    recs = tuple(fmt.summarize_all(path, doc, len(raw)))
+    recs = fmt.summarize_all(path, doc, len(raw))
     if not recs:
         raise LoadError(path, "holds no recording")
-    return Loaded(recs[0], doc, raw, recs)
+    return raw, doc, recs, fmt
 
 
-def load_one(path: str) -> Loaded | Problem:
-    """Like :func:`load`, but a bad file becomes a :class:`Problem`, never an exception."""
+def load(path: str) -> Loaded:
+    """One file read by its format: its recordings (with the tests the format finds), its parsed document and
+    its bytes."""
+    raw, doc, recs, fmt = _read(path)
+    found = tuple(with_tests(recs, fmt.test_attribution()))
+    return Loaded(found[0], doc, raw, found)
+
+
+def _guarded(read: Callable[[str], T], path: str) -> T | Problem:
+    """``read(path)``, or the :class:`Problem` a bad file becomes (never an exception)."""
     try:
-        return load(path)
+        return read(path)
     except LoadError as exc:
         return Problem(path, exc.reason)
     except RecursionError:
@@ -210,10 +220,15 @@ def load_one(path: str) -> Loaded | Problem:
         return Problem(path, f"unreadable ({type(exc).__name__}: {exc})")
 
 
+def load_one(path: str) -> Loaded | Problem:
+    """Like :func:`load`, but a bad file becomes a :class:`Problem`, never an exception."""
+    return _guarded(load, path)
+
+
 def scan_one(path: str) -> list[Recording] | Problem:
-    """Cheap fields of one file's recordings, or the Problem that stops it (the document is dropped)."""
-    item = load_one(path)
-    return list(item.recordings) if isinstance(item, Loaded) else item
+    """Cheap fields of one file's recordings, or the Problem that stops it (the document is dropped). Tests
+    a format attributes from outside the file are left to :func:`scan` (they are never cached)."""
+    return _guarded(lambda p: _read(p)[2], path)
 
 
 def _encode(item: list[Recording] | Problem) -> list[Any] | None:
@@ -235,9 +250,32 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | Proble
     :class:`~recordings.cache.Cache`, unchanged files are not read at all.
     """
     from recordings.cache import cached_map
+    from recordings.formats import format_for_file
 
+    sessions: dict[str, Any] = {}  # format name -> its test attribution for this scan
     for item in cached_map(scan_one, list(files), "recording", _encode, _decode, cache):
         if isinstance(item, list):
+            if item:
+                fmt = format_for_file(item[0].path)
+                if fmt.name not in sessions:
+                    sessions[fmt.name] = fmt.test_attribution()
+                item = with_tests(item, sessions[fmt.name])
             yield from item
         else:
             yield item
+
+
+def with_tests(recordings: list[Recording], attribution: Any) -> list[Recording]:
+    """One file's recordings with the test its format's attribution finds (as read from the file when the
+    format has none, or finds none)."""
+    if attribution is None or not recordings:
+        return recordings
+    test_id = attribution.test_of(recordings[0].path)
+    if test_id is None:
+        return recordings
+    import dataclasses
+
+    from recordings.nodeid import try_parse_node_id
+
+    test = try_parse_node_id(test_id)
+    return [dataclasses.replace(r, test_id=test_id, test=test) for r in recordings]

@@ -94,8 +94,9 @@ class Recording:
 
     @property
     def shared(self) -> bool:
-        """A shared recording was made outside any test (no test_id)."""
-        return not self.test_id
+        """A shared recording was made outside any test (no test_id). An interaction of a cassette
+        (``<cassette>#<n>``) always belongs to a test, found or not."""
+        return not self.test_id and "#" not in self.id
 
     @property
     def short_id(self) -> str:

@@ -58,3 +58,23 @@ def inside(path: str, root: str) -> bool:
     real_root = os.path.realpath(root)
     folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
     return folder == real_root or folder.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def runs_tests_of(root: str, nested: str) -> bool:
+    """Whether the pytest configuration that applies at ``root`` runs the tests of the project at ``nested``
+    (inside it): its ``testpaths`` reach into ``nested``, and ``nested`` has no ``.git`` and no pytest
+    configuration of its own (a uv or Poetry workspace member)."""
+    from recordings.testsource.config import find_inifile
+
+    if os.path.exists(os.path.join(nested, ".git")):
+        return False
+    own, _ = find_inifile(nested)
+    config_file, table = find_inifile(root)
+    if config_file is None or own != config_file:
+        return False
+    base = os.path.dirname(config_file)
+    paths = table.get("testpaths")
+    words = paths.split() if isinstance(paths, str) else [str(p) for p in paths] if isinstance(paths, list) else []
+    nested = os.path.abspath(nested)
+    return any(os.path.abspath(os.path.join(base, p)).startswith(nested.rstrip(os.sep) + os.sep) or
+               os.path.abspath(os.path.join(base, p)) == nested for p in words)

@@ -6,10 +6,10 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol
 
 from recordings.model import Recording, NodeId
-from recordings.live_tests import ALIVE, GONE, KEPT, PARAMETER_GONE, Verdict
+from recordings.live_tests import ALIVE, GONE, KEPT, PARAMETER_GONE, StaticIndex, Verdict
 
 
 class Index(Protocol):
@@ -28,15 +28,25 @@ class Orphan:
         return "parameter" if self.reason.startswith(PARAMETER_GONE) else "function"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A recording the plan cannot judge: this file's reason, and ``why``, what a summary line groups by."""
+
+    recording: Recording
+    reason: str
+    why: str = ""
+
+
 @dataclass
 class PrunePlan:
     orphans: list[Orphan] = field(default_factory=list)
-    kept: list[tuple[Recording, str]] = field(default_factory=list)  # undecidable, with the reason
+    kept: list[Kept] = field(default_factory=list)  # undecidable, with the reason
     shared: int = 0
     total: int = 0
     test_files: int = 0  # distinct test files the recordings name
     missing_files: int = 0  # of those, how many do not exist under the root
     missing_example: tuple[str, str] | None = None  # (a missing test file, a recording naming it)
+    not_judged: dict[str, int] = field(default_factory=dict)  # format -> files it cannot attribute to tests
 
     @property
     def bytes(self) -> int:
@@ -62,10 +72,23 @@ class PrunePlan:
         return (f"refusing to prune {self.fraction:.0%} of the corpus (more than --max-fraction {max_fraction:g}); "
                 "check the source of truth, or pass --force")
 
+    def refusal(self, root: str, max_fraction: float = 0.5, force: bool = False) -> str | None:
+        """The guards every user of the plan applies (prune, ``ls --orphans``, ``stats``): a wrong root,
+        then a plan over ``max_fraction`` of the corpus."""
+        return self.wrong_root(root) or (self.too_large(max_fraction, force) if self.orphans else None)
+
+    def kept_groups(self) -> list[tuple[str, list[Kept]]]:
+        """Kept files grouped by why, largest group first: what the summary lines say."""
+        groups: dict[str, list[Kept]] = {}
+        for k in self.kept:
+            groups.setdefault(k.why or k.reason, []).append(k)
+        return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
     def by_test(self) -> dict[str, list[Orphan]]:
         groups: dict[str, list[Orphan]] = {}
         for o in self.orphans:
-            key = o.recording.test.base if o.recording.test else (o.recording.test_id or "?")
+            r = o.recording
+            key = r.test.base if r.test else (r.test_id or f"(no test) {r.path}")
             groups.setdefault(key, []).append(o)
         return dict(sorted(groups.items()))
 
@@ -77,22 +100,27 @@ class PrunePlan:
                  "reason": o.reason, "size": o.recording.size}
                 for o in self.orphans
             ],
-            "kept": [{"path": r.path, "test_id": r.test_id, "reason": why} for r, why in self.kept],
+            "kept": [{"path": k.recording.path, "test_id": k.recording.test_id, "reason": k.reason,
+                      "why": k.why or k.reason} for k in self.kept],
             "summary": {"recordings": self.total, "orphans": len(self.orphans), "tests": len(self.by_test()),
                         "bytes": self.bytes, "shared_skipped": self.shared, "kept_undecided": len(self.kept),
                         "function_orphans": sum(1 for o in self.orphans if o.kind == "function"),
-                        "parameter_orphans": sum(1 for o in self.orphans if o.kind == "parameter")},
+                        "parameter_orphans": sum(1 for o in self.orphans if o.kind == "parameter"),
+                        "not_judged": dict(self.not_judged)},
         }
 
 
 def plan(recordings: Iterable[Recording], index: Index, root: str | None = None) -> PrunePlan:
     """Which recordings are orphans under ``index``. With ``root``, a recording whose folder lies
-    outside it (links resolved) is kept, and the test files the recordings name are counted."""
+    outside it (links resolved) is kept, and the test files the recordings name are counted.
+
+    A format that finds its files' tests itself (cassettes: :meth:`judge`) judges them; the others are
+    judged by the test id they record."""
+    from recordings.formats import format_for_file
     from recordings.project import inside
 
-    from recordings.formats import format_for_file
-
     result = PrunePlan()
+    sessions: dict[str, Any] = {}  # format name -> its test attribution for this plan
     files: dict[str, bool] = {}
     planned: set[str] = set()
     roots: dict[str, str | None] = {}
@@ -102,44 +130,50 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
             continue
         planned.add(r.path)
         result.total += 1
-        if r.shared:
-            result.shared += 1
+        fmt = format_for_file(r.path)
+        if "prune" not in fmt.abilities:
+            result.not_judged[fmt.name] = result.not_judged.get(fmt.name, 0) + 1
             continue
-        if r.test is None:
-            result.kept.append((r, f"test_id {r.test_id!r} is not a pytest node id"))
+        if fmt.name not in sessions:
+            sessions[fmt.name] = fmt.test_attribution()
+        attribution = sessions[fmt.name]
+        if r.shared and attribution is None:
+            result.shared += 1
             continue
         if root is not None:
             folder = os.path.dirname(r.path)
             if folder not in folders_inside:  # asked once per folder here; remove() asks again per file
                 folders_inside[folder] = inside(r.path, root)
             if not folders_inside[folder]:
-                result.kept.append((r, f"outside the project root {root} (reached through a link?)"))
+                result.kept.append(Kept(r, f"outside the project root {root} (reached through a link?)",
+                                        "outside the project root (reached through a link?)"))
                 continue
-            own = _own_root(os.path.dirname(r.path), roots)
+            own = _own_root(os.path.dirname(r.path), roots, root)
             if own is not None and os.path.normpath(own) != os.path.normpath(os.path.abspath(root)):
-                result.kept.append((r, f"belongs to the project at {own} (its own pyproject.toml or .git): prune it "
-                                       "with --root there"))
+                result.kept.append(Kept(r, f"belongs to the project at {own} (its own pyproject.toml or .git): "
+                                           "prune it with --root there",
+                                        f"belongs to the project at {own} (its own pyproject.toml or .git): prune "
+                                        "it with --root there"))
                 continue
-            if r.test.file not in files:
-                files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
-                if not files[r.test.file] and result.missing_example is None:
-                    result.missing_example = (r.test.file, r.path)
+        if attribution is not None:
+            if root is None:
+                result.kept.append(Kept(r, "no project root to read its tests from"))
+                continue
+            _judge_by_format(result, r, attribution, root, index)
+            continue
+        if r.test is None:
+            result.kept.append(Kept(r, f"test_id {r.test_id!r} is not a pytest node id",
+                                    "the test_id is not a pytest node id"))
+            continue
+        if root is not None and r.test.file not in files:
+            files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
+            if not files[r.test.file] and result.missing_example is None:
+                result.missing_example = (r.test.file, r.path)
         v = index.verdict(r.test)
-        if v.status == ALIVE and root is not None and format_for_file(r.path).names_by_parameters:
-            from recordings.live_tests import PARAMETER_GONE
-            from recordings.literal_params import parameter_verdict
-
-            judged = parameter_verdict(r.test, root)
-            if judged is not None and not judged[0]:
-                v = Verdict(GONE, f"{PARAMETER_GONE}: {judged[1]}")
-            elif judged is None and r.test.params is not None:
-                result.kept.append((r, f"parameters [{r.test.params}] cannot be checked: the test's parametrize is "
-                                       "not literal (or parameters come from fixtures): kept"))
-                continue
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
         elif v.status == KEPT:
-            result.kept.append((r, v.reason))
+            result.kept.append(Kept(r, v.reason, _why(v.reason)))
         else:
             assert v.status == ALIVE
     result.test_files = len(files)
@@ -147,14 +181,48 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
     return result
 
 
-def _own_root(folder: str, roots: dict[str, str | None]) -> str | None:
-    """The project a recording's folder belongs to (nearest pyproject.toml or .git), or None (none)."""
+def _why(reason: str) -> str:
+    """What kept recordings are grouped by: the reason without the test's own name (``function x not
+    found, but names are assigned through globals()`` → ``names are assigned through globals()``)."""
+    head, sep, tail = reason.partition(" not found, but ")
+    return tail if sep else reason
+
+
+def _judge_by_format(result: PrunePlan, r: Recording, attribution: Any, root: str, index: Index) -> None:
+    """A file whose format finds its test (a cassette by its name and the project's fixtures)."""
+    import dataclasses
+
+    from recordings.nodeid import try_parse_node_id
+
+    judged = attribution.judge(r.path, root)
+    test = try_parse_node_id(judged.test_id) if judged.test_id else None
+    if judged.test_id != r.test_id:
+        r = dataclasses.replace(r, test_id=judged.test_id, test=test)
+    if judged.status == "orphan":
+        result.orphans.append(Orphan(r, judged.reason))
+    elif judged.status == "kept":
+        result.kept.append(Kept(r, judged.reason, judged.why))
+    elif test is not None and not isinstance(index, StaticIndex):  # a collection or manifest has its say
+        v = index.verdict(test)
+        if v.status == GONE:
+            result.orphans.append(Orphan(r, v.reason))
+        elif v.status == KEPT:
+            result.kept.append(Kept(r, v.reason, _why(v.reason)))
+
+
+def _own_root(folder: str, roots: dict[str, str | None], root: str) -> str | None:
+    """The project a recording's folder belongs to (nearest pyproject.toml or .git), or None (none). A
+    nested pyproject.toml whose tests the root's pytest configuration runs (its testpaths reach into it,
+    as in a uv workspace) belongs to the root's project."""
     folder = os.path.abspath(folder)
     if folder not in roots:
-        from recordings.project import find_project_root
+        from recordings.project import find_project_root, runs_tests_of
 
         found = find_project_root(folder)
-        roots[folder] = None if found.guessed else found.path
+        own = None if found.guessed else found.path
+        if own is not None and own != os.path.abspath(root) and runs_tests_of(root, own):
+            own = os.path.abspath(root)
+        roots[folder] = own
     return roots[folder]
 
 

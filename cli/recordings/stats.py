@@ -125,6 +125,7 @@ class CorpusStats:
     rename_targets: dict[str, str] = field(default_factory=dict)  # path -> what --rehash would name it
     not_normalized: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
+    orphans_refused: str | None = None  # why orphans are not counted (prune would refuse the plan)
     shared: int = 0
     unreadable: list[Problem] = field(default_factory=list)
     largest: list[tuple[int, str]] = field(default_factory=list)
@@ -197,7 +198,7 @@ class CorpusStats:
                 "not_normalized": {"count": len(self.not_normalized), "fix": "recordings normalize",
                                    "files": sorted(self.not_normalized)},
                 "orphaned": {"count": len(self.orphaned), "fix": "recordings prune (list: recordings ls --orphans)",
-                             "files": sorted(self.orphaned)},
+                             "files": sorted(self.orphaned), "refused": self.orphans_refused},
                 "shared": {"count": self.shared, "list": "recordings ls --format json (shared: true)"},
                 "unreadable": {"count": len(self.unreadable), "list": "recordings validate --select syntax,schema",
                                "files": sorted(p.path for p in self.unreadable)},
@@ -253,7 +254,10 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
         except SourceError:
             index = None  # no test files: orphans cannot be told
         if index is not None:
-            result.orphaned = [o.recording.path for o in plan(records, index, root).orphans]
+            orphan_plan = plan(records, index, root)
+            result.orphans_refused = orphan_plan.refusal(root)
+            if result.orphans_refused is None:  # the guards prune applies: a wrong root or a plan too large
+                result.orphaned = [o.recording.path for o in orphan_plan.orphans]
         if cache is not None:
             cache.save()
     result.finish()

@@ -75,3 +75,24 @@ def project_root(root: str | None, start: str = ".") -> str:
     from recordings.project import find_root
 
     return find_root(start)
+
+
+def report_kept(plan, verbose: bool) -> None:
+    """What a prune plan keeps: one line per reason (with a count and an example), every file with --verbose."""
+    from recordings.output.terminal import visible
+
+    for why, kept in plan.kept_groups():
+        if verbose:
+            for k in kept:
+                sys.stderr.write(f"kept {visible(k.recording.path)}: {visible(k.reason)}\n")
+            continue
+        n = len(kept)
+        noun = "cassette" if all("#" in k.recording.id for k in kept) else "recording"
+        example = f" (e.g. {visible(kept[0].recording.path)})" if n > 1 else f": {visible(kept[0].recording.path)}"
+        sys.stderr.write(f"kept {n} {noun}{'s' if n != 1 else ''}: {visible(why)}{example}\n")
+    for fmt, n in plan.not_judged.items():
+        sys.stderr.write(f"note: {n} {fmt} file{'s' if n != 1 else ''} not judged: {fmt} files name no test to "
+                         "check them against\n")
+
+
+VERBOSE_HELP = "List every kept file with its reason (default: one line per reason)."

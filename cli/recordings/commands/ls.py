@@ -8,8 +8,8 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, Format, find, note,
-                                        open_cache, report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, VERBOSE_HELP, Format,
+                                        find, note, open_cache, report_kept, report_problems)
 from recordings.filters import SORT_KEYS
 from recordings.model import Kind, Recording
 
@@ -45,6 +45,8 @@ def ls_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="With --orphans: " + VERBOSE_HELP[0].lower()
+                                 + VERBOSE_HELP[1:]),
 ) -> None:
     """List recordings: id, suite, test, endpoint, model, streaming, size and flags.
 
@@ -74,6 +76,7 @@ def ls_command(
         total += 1
         if keep(item):
             records.append(item)
+    refusal = None
     if orphans:
         from recordings.live_tests import SourceError, build_index
         from recordings.project import find_root
@@ -87,9 +90,11 @@ def ls_command(
             raise typer.Exit(EXIT_FINDINGS)
         result = plan(records, index, project)
         cache.save()
-        records = [o.recording for o in result.orphans]
-        for r, why in result.kept:
-            sys.stderr.write(f"kept {r.path}: {why}\n")
+        refusal = result.refusal(project)
+        records = [o.recording for o in result.orphans] if refusal is None else []
+        report_kept(result, verbose)
+        if refusal:
+            sys.stderr.write(f"recordings: {refusal.removeprefix('refusing to prune: ')}: no orphans listed\n")
     if provider is not None and not records and total:
         _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
@@ -107,4 +112,4 @@ def ls_command(
     if problems:
         summary += f"; {len(problems)} unreadable"
     note(summary)
-    raise typer.Exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if problems or (orphans and refusal) else EXIT_CLEAN)

@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperCommand
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP, Format, find,
-                                        note, open_cache, report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP,
+                                        VERBOSE_HELP, Format, find, note, open_cache, report_kept, report_problems)
 
 
 def scan_recordings(paths, cache, quiet: bool = False):
@@ -67,6 +67,7 @@ def prune_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json (the plan)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
 ) -> None:
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
@@ -105,8 +106,7 @@ def prune_command(
         write_json({"source": source, **result.to_dict()})
     else:
         render_plan(result, sys.stdout)
-    for r, why in result.kept:
-        sys.stderr.write(f"kept {visible(r.path)}: {visible(why)}\n")
+    report_kept(result, verbose)
     note(f"{len(result.orphans)} orphan{'s' if len(result.orphans) != 1 else ''} in "
          f"{len(result.by_test())} test{'s' if len(result.by_test()) != 1 else ''} "
          f"({human_size(result.bytes)}) of {result.total} recordings; source: {source}")

@@ -26,8 +26,6 @@ class Format:
     hashing: Any = None
     #: the module with this format's normalization (``normalize_document``, ``plan_file``), if any
     normalization: Any = None
-    #: files are named by the test's parameters (pytest-recording): prune may judge literal parametrize values
-    names_by_parameters: bool = False
     #: the rule that reports a file whose shape the format cannot read into a recording
     shape_rule: str | None = None
     #: the commands that take this format's files (discovery leaves the others' files out, with a notice)
@@ -76,6 +74,12 @@ class Format:
 
         loaded = load(path)
         return RecordingFile(path, len(loaded.raw), self.name, loaded.recordings)
+
+    def test_attribution(self) -> Any:
+        """For a format whose files do not record their test: a session with ``test_of(path)`` (the test id
+        that uses a file, or None) and ``judge(path, root)`` (prune's judgement), kept for one run. None:
+        a recording names its own test, and prune reads it."""
+        return None
 
     def suite_of(self, path: str) -> str:
         """The suite (the group a corpus is organized in) a recording file belongs to."""

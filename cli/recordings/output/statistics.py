@@ -61,14 +61,16 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
     health = [
         ("name does not match request hash", len(s.hash_mismatch), s.rehash_fix() if s.hash_mismatch else ""),
         ("not normalized", len(s.not_normalized), "recordings normalize"),
-        ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"),
+        ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"
+         if not s.orphans_refused else f"not counted: {s.orphans_refused.removeprefix('refusing to prune: ')}"),
         ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
         ("unreadable", len(s.unreadable), "recordings validate"),
     ]
     width = max(len(h[0]) for h in health)
     for label, count, fix in health:
         style = "yellow" if count and label != "shared (no test_id)" else None
-        p.parts((f"  {label:<{width}}  {count:>6}  ", style), (fix if count else "", "dim"))
+        p.parts((f"  {label:<{width}}  {count:>6}  ", style), (fix if count or fix.startswith("not counted") else "",
+                                                             "dim"))
     _table(p, "largest recordings", [(path, human_size(b)) for b, path in s.largest])
     if s.growth is not None:
         _table(p, "suites that grew most", [(g["suite"], human_size(g["before"]), human_size(g["now"]),

@@ -16,6 +16,7 @@ from typing import Any
 from recordings.formats import Format
 from recordings.model import Recording
 
+
 SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
 
 
@@ -35,7 +36,6 @@ def _scrub() -> Any:
 class VcrFormat(Format):
     name = "vcr"
     abilities = frozenset({"ls", "show", "stats", "diff", "validate", "normalize", "prune"})
-    names_by_parameters = True
     rule_modules = ("recordings.formats.vcr.rules.cassette",)
     shape_rule = "cassette"
 
@@ -62,7 +62,7 @@ class VcrFormat(Format):
         return parse(path, raw)
 
     def summarize_all(self, path: str, doc: dict[str, Any], size: int) -> list[Recording]:
-        from recordings.formats.vcr.adapter import recording, test_id_of
+        from recordings.formats.vcr.adapter import recording
         from recordings.formats.vcr.cassette import interactions
         from recordings.names import stem
 
@@ -75,8 +75,7 @@ class VcrFormat(Format):
                 from recordings.errors import LoadError
 
                 raise LoadError(path, f"interaction #{it.index}: {problem}")
-        test_id = test_id_of(path)
-        return [recording(path, it, name, suite, test_id) for it in found]
+        return [recording(path, it, name, suite, None) for it in found]  # the test: test_attribution, per run
 
     def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
         recs = self.summarize_all(path, doc, size)
@@ -85,6 +84,13 @@ class VcrFormat(Format):
 
             raise LoadError(path, "cassette has no interactions")
         return recs[0]
+
+    def test_attribution(self) -> Any:
+        """A session that finds the test of each cassette from the project's tests (:mod:`.naming`): read each
+        run, never cached with the cassette, since a renamed test changes it."""
+        from recordings.formats.vcr.naming import Session
+
+        return Session()
 
     def suite_of(self, path: str) -> str:
         """The test module a cassette folder belongs to (``cassettes/<module>/``)."""

@@ -8,7 +8,6 @@ completion, an Anthropic message, a Gemini response).
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,15 +114,6 @@ def _model(body: Any, path: str) -> str | None:
     if "/models/" in path:  # Gemini: /v1beta/models/<model>:generateContent
         return path.split("/models/", 1)[1].split(":", 1)[0] or None
     return None
-
-
-def test_id_of(path: str) -> str | None:
-    """The pytest node id of the test that records into this cassette (see :mod:`.naming`); one per
-    cassette, whatever the number of its interactions."""
-    from recordings.formats.vcr.naming import test_id_of as named
-    from recordings.project import find_root
-
-    return named(path, find_root(os.path.dirname(os.path.dirname(os.path.abspath(path)))))
 
 
 def _shape(it: Interaction) -> tuple[bool, int, str]:

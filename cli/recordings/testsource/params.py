@@ -20,7 +20,9 @@ FORBIDDEN = '<>?%*:|"\'/\\'  # pytest-recording replaces these by "-" in cassett
 
 
 def _id_of(value: ast.expr) -> str | None:
-    if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, (str, int, float, bool))):
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value.encode("unicode_escape").decode("ascii") or None  # pytest escapes non-ASCII ids
+    if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, (int, float, bool))):
         return str(value.value)
     if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) and isinstance(value.operand, ast.Constant):
         inner = _id_of(value.operand)
@@ -61,7 +63,7 @@ def _param_ids(call: ast.Call) -> list[str] | None:
         if any(p is None for p in parts):
             return None
         out.append("-".join(str(p) for p in parts))
-    return out
+    return out if len(set(out)) == len(out) else None  # pytest suffixes duplicates by a rule that varies
 
 
 def _generated(folder: str, root: str) -> bool:
@@ -126,3 +128,20 @@ def parameter_verdict(test: Any, root: str) -> tuple[bool, str] | None:
     if test.params in ids or test.params in {sanitized(i) for i in ids}:
         return True, ""
     return False, f"parameter [{test.params}] is not among the literal parametrize values"
+
+
+def parametrize_ids(fn: ast.FunctionDef | ast.AsyncFunctionDef, unknown: bool = False) -> list[str] | None:
+    """The ids of a test function's literal ``parametrize``: ``[]`` when it is not parametrized, None when its
+    ids cannot be read (``unknown``: something else in the module or a conftest may parametrize it)."""
+    marks = [d for d in fn.decorator_list if isinstance(d, ast.Call) and dotted_name(d.func).endswith("parametrize")]
+    if unknown:
+        return None
+    if not marks:
+        return []
+    return _param_ids(marks[0]) if len(marks) == 1 else None
+
+
+def generated(path: str, source: bytes, root: str) -> bool:
+    """Whether tests of the module at ``path`` may get parameters the module does not show:
+    ``pytest_generate_tests`` or parametrized fixtures (``params=``) in it or in a conftest.py above it."""
+    return b"pytest_generate_tests" in source or b"params=" in source or _generated(os.path.dirname(path), root)
