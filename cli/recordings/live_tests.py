@@ -46,10 +46,14 @@ class StaticIndex:
         self._modules: dict[str, Scope | str] = {}  # relative file -> scope, or a reason it could not be read
 
     def count_test_files(self) -> int:
+        """Test modules under the root, as the project's pytest configuration names them (``python_files``)."""
+        from recordings.testsource.config import read_config
+
+        config = read_config(self.root)
         n = 0
         for _dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if d not in (".git", ".venv", "venv", "node_modules", "__pycache__")]
-            n += sum(1 for f in filenames if f.startswith("test") and f.endswith(".py") or f.endswith("_test.py"))
+            n += sum(1 for f in filenames if f.endswith(".py") and config.collects_file(f))
         return n
 
     def _module(self, rel: str) -> Scope | str | None:

@@ -73,9 +73,15 @@ class PrunePlan:
                 "check the source of truth, or pass --force")
 
     def refusal(self, root: str, max_fraction: float = 0.5, force: bool = False) -> str | None:
-        """The guards every user of the plan applies (prune, ``ls --orphans``, ``stats``): a wrong root,
-        then a plan over ``max_fraction`` of the corpus."""
-        return self.wrong_root(root) or (self.too_large(max_fraction, force) if self.orphans else None)
+        """Why the plan must not be acted on, the guards every user of it applies (prune, ``ls --orphans``,
+        ``stats``): a wrong root, then a plan over ``max_fraction`` of the corpus; None when it may."""
+        wrong = self.wrong_root(root)
+        if wrong:
+            return wrong.removeprefix("refusing to prune: ")
+        if self.orphans and self.too_large(max_fraction, force):
+            return (f"{self.fraction:.0%} of the corpus would go (more than --max-fraction {max_fraction:g}); check "
+                    "the source of truth")
+        return None
 
     def kept_groups(self) -> list[tuple[str, list[Kept]]]:
         """Kept files grouped by why, largest group first: what the summary lines say."""

@@ -90,6 +90,9 @@ def report_kept(plan, verbose: bool) -> None:
         noun = "cassette" if all("#" in k.recording.id for k in kept) else "recording"
         example = f" (e.g. {visible(kept[0].recording.path)})" if n > 1 else f": {visible(kept[0].recording.path)}"
         sys.stderr.write(f"kept {n} {noun}{'s' if n != 1 else ''}: {visible(why)}{example}\n")
+    if any("#" in k.recording.id for k in plan.kept):
+        sys.stderr.write("note: prune by use decides what the test files cannot: run the tests with `pytest "
+                         "--recordings-usage DIR`, then `recordings prune --used DIR`\n")
     for fmt, n in plan.not_judged.items():
         sys.stderr.write(f"note: {n} {fmt} file{'s' if n != 1 else ''} not judged: {fmt} files name no test to "
                          "check them against\n")

@@ -91,10 +91,11 @@ def ls_command(
         result = plan(records, index, project)
         cache.save()
         refusal = result.refusal(project)
-        records = [o.recording for o in result.orphans] if refusal is None else []
+        gone = {o.recording.path for o in result.orphans} if refusal is None else set()
+        records = [r for r in records if r.path in gone]  # every interaction of an orphan cassette
         report_kept(result, verbose)
         if refusal:
-            sys.stderr.write(f"recordings: {refusal.removeprefix('refusing to prune: ')}: no orphans listed\n")
+            sys.stderr.write(f"recordings: orphans not listed: {refusal}\n")
     if provider is not None and not records and total:
         _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)

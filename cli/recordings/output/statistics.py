@@ -62,7 +62,7 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
         ("name does not match request hash", len(s.hash_mismatch), s.rehash_fix() if s.hash_mismatch else ""),
         ("not normalized", len(s.not_normalized), "recordings normalize"),
         ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"
-         if not s.orphans_refused else f"not counted: {s.orphans_refused.removeprefix('refusing to prune: ')}"),
+         if not s.orphans_refused else f"not counted: {s.orphans_refused}"),
         ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
         ("unreadable", len(s.unreadable), "recordings validate"),
     ]

@@ -190,6 +190,8 @@ class Evaluator:
             base = self.expr(func.value, env, ctx)
             args = [self.expr(a, env, ctx) for a in node.args]
             return self._method(base, func.attr, args, node)
+        if name not in _JOIN + _DIRNAME + _SAME + _PATH_CALLS + ("os.path.basename",):
+            raise self.unknown(node, f"call to {name or 'a function'}()")
         args = [self.expr(a, env, ctx) for a in node.args]
         if any(not isinstance(a, str) for a in args):
             raise self.unknown(node, f"{name}() of an unknown value")

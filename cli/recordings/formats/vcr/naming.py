@@ -340,16 +340,12 @@ _DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)", 
 
 
 def skim_module(path: str, source: bytes, config: PytestConfig, base: str) -> ModuleInfo:
-    """A test module that never names a cassette, read for its test names only (not parsed): each
-    ``def`` and ``class`` by its indentation. Its tests claim their default names with any parameters,
-    so a cassette named after one is never judged gone; the text is trusted only to keep files."""
-    from recordings.testsource.modules import DYNAMIC
-
+    """A test module that never names a cassette (no ``vcr`` or ``cassette`` in it, so no test of it uses one
+    unless a conftest marks it), read for its test names only (not parsed): each ``def`` and ``class`` by its
+    indentation. Its tests claim their default names with any parameters, so a cassette named after one is
+    never judged gone; the text is trusted only to keep files."""
     rel = os.path.relpath(path, base).replace(os.sep, "/")
-    info = ModuleInfo(path, rel, None)
-    if DYNAMIC.search(source):
-        info.any_name.append(Doubt("the module may make test names at run time (globals(), setattr(), exec(), "
-                                   "type())", rel))
+    info = ModuleInfo(path, rel, None)  # no vcr in it: names it may make at run time use no cassette either
     stack: list[tuple[int, str]] = []  # (indentation, class name)
     for m in _DEF.finditer(source):
         indent = len(m.group(1).expandtabs(8))
@@ -808,9 +804,19 @@ class ProjectNaming:
     def _gone(self, module: ModuleInfo, cls: str | None, function: str, params: str | None) -> str:
         same = [t for t in module.tests if t.function == function and (t.classes[-1:] == ((cls,) if cls else ()))]
         if same:
-            return f"parameter no longer collected: [{params}] is not among the literal parametrize values"
+            test = same[0]
+            if params is not None and test.params:
+                return f"parameter no longer collected: [{params}] is not among the literal parametrize values"
+            if params is None and test.params:
+                return f"its test is parametrized now: its cassettes are named {function}[…]"
+            scheme = self.scheme(module, self.plugins[0])
+            try:
+                now = self._name(scheme, module, test, params)
+            except Unknown:
+                now = "another name"
+            return f"its test uses another cassette name now ({now})"
         if cls is not None:
-            if any(t.classes and t.classes[-1] == cls for t in module.tests):
+            if any(cls in t.classes for t in module.tests):
                 return "method gone"
             return "class gone"
         return "function gone"
