@@ -155,6 +155,10 @@ def test_the_bench_scripts_still_run(tmp_path):
     r = subprocess.run([sys.executable, str(bench / "make_corpus.py"), str(tmp_path / "l"), "--files", "20",
                         "--test-files", "3"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, str(bench / "plugin_overhead.py"), "--tests", "6", "--rounds", "1"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "suite: 6 cassette tests" in r.stdout and "with --recordings-usage" in r.stdout
     for script in ("run.py", "scale.py", "cassettes.py", "make_diff_pair.py"):
         r = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True)
         assert r.returncode == 0, (script, r.stderr)

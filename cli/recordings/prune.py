@@ -116,12 +116,14 @@ class PrunePlan:
         }
 
 
-def plan(recordings: Iterable[Recording], index: Index, root: str | None = None) -> PrunePlan:
+def plan(recordings: Iterable[Recording], index: Index | None, root: str | None = None,
+         by_use: Any = None) -> PrunePlan:
     """Which recordings are orphans under ``index``. With ``root``, a recording whose folder lies
     outside it (links resolved) is kept, and the test files the recordings name are counted.
 
-    A format that finds its files' tests itself (cassettes: :meth:`judge`) judges them; the others are
-    judged by the test id they record."""
+    A format that finds its files' tests itself (cassettes: its test attribution) judges them; the others
+    are judged by the test id they record. With ``by_use`` (:class:`recordings.usage.plan.UseIndex`), the
+    logged test runs decide instead, for every format that takes part in prune."""
     from recordings.formats import format_for_file
     from recordings.project import inside
 
@@ -161,6 +163,13 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
                                         f"belongs to the project at {own} (its own pyproject.toml or .git): prune "
                                         "it with --root there"))
                 continue
+        if by_use is not None:
+            v = by_use.verdict(r.path, r.test_id)
+            if v.status == "unused":
+                result.orphans.append(Orphan(r, v.reason))
+            elif v.status == "kept":
+                result.kept.append(Kept(r, v.reason, v.why))
+            continue
         if attribution is not None:
             if root is None:
                 result.kept.append(Kept(r, "no project root to read its tests from"))
@@ -175,6 +184,7 @@ def plan(recordings: Iterable[Recording], index: Index, root: str | None = None)
             files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
             if not files[r.test.file] and result.missing_example is None:
                 result.missing_example = (r.test.file, r.path)
+        assert index is not None  # without by_use, a source of truth is given
         v = index.verdict(r.test)
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
@@ -194,7 +204,7 @@ def _why(reason: str) -> str:
     return tail if sep else reason
 
 
-def _judge_by_format(result: PrunePlan, r: Recording, attribution: Any, root: str, index: Index) -> None:
+def _judge_by_format(result: PrunePlan, r: Recording, attribution: Any, root: str, index: Index | None) -> None:
     """A file whose format finds its test (a cassette by its name and the project's fixtures)."""
     import dataclasses
 
@@ -208,7 +218,7 @@ def _judge_by_format(result: PrunePlan, r: Recording, attribution: Any, root: st
         result.orphans.append(Orphan(r, judged.reason))
     elif judged.status == "kept":
         result.kept.append(Kept(r, judged.reason, judged.why))
-    elif test is not None and not isinstance(index, StaticIndex):  # a collection or manifest has its say
+    elif test is not None and index is not None and not isinstance(index, StaticIndex):  # a collection or manifest
         v = index.verdict(test)
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))

@@ -58,6 +58,11 @@ def prune_command(
                                   "configuration: parameters it lacks are gone (default: kept)."),
     python: Optional[str] = typer.Option(None, "--python", help="Interpreter for --collect (default: python in "
                                          "[tool.recordings], $VIRTUAL_ENV, .venv/ or venv/ in the root, this tool's)."),
+    used: Optional[str] = typer.Option(None, "--used", metavar="DIR", help="Prune by use: the usage logs the "
+                                       "pytest plugin wrote into DIR (pytest --recordings-usage DIR), every job and "
+                                       "shard merged. Only what the logs prove unused goes."),
+    interactions: bool = typer.Option(False, "--interactions", help="With --used: also list cassettes with "
+                                      "recorded interactions no test played."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only report; exit 1 if there are orphans."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
     force: bool = typer.Option(False, "--force", help="Allow removing more than --max-fraction of the corpus."),
@@ -71,7 +76,7 @@ def prune_command(
 ) -> None:
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
-    from recordings.output.pruning import render_plan
+    from recordings.output.pruning import render_plan, render_usage
     from recordings.output.terminal import human_size, shell_command, visible
     from recordings.project import given_root
     from recordings.prune import git_status, plan, remove
@@ -87,25 +92,55 @@ def prune_command(
     cache = open_cache(no_cache, root=project)
     from recordings.live_tests import SourceError, SourceOptions, build_index
 
-    options = SourceOptions(collect, tuple(collect_args or ()), tuple(ctx.meta.get("pytest_args", [])), manifest,
-                            matrix, complete, python)
-    try:
-        index, source = build_index(project, options, cache)
-    except SourceError as exc:
-        sys.stderr.write(f"recordings: {exc}\n")
-        raise typer.Exit(exc.exit_code)
+    by_use = None
+    if interactions and not used:
+        raise typer.BadParameter("needs --used DIR", param_hint="--interactions")
+    if used:
+        if collect or manifest or matrix:
+            raise typer.BadParameter("give one source of truth: --used, or --collect/--manifest/--matrix",
+                                     param_hint="--used")
+        from recordings.usage.evidence import read_evidence
+        from recordings.usage.plan import UseIndex, describe
+
+        evidence = read_evidence(used)
+        for problem in evidence.problems:
+            sys.stderr.write(f"{visible(problem)}\n")
+        if not evidence.processes:
+            sys.stderr.write(f"recordings: refusing to prune: no usage log in {used} (run the tests with "
+                             f"`pytest --recordings-usage {used}` first)\n")
+            raise typer.Exit(EXIT_USAGE)
+        by_use = UseIndex(evidence, project)
+        index, source = None, describe(evidence)
+    else:
+        options = SourceOptions(collect, tuple(collect_args or ()), tuple(ctx.meta.get("pytest_args", [])),
+                                manifest, matrix, complete, python)
+        try:
+            index, source = build_index(project, options, cache)
+        except SourceError as exc:
+            sys.stderr.write(f"recordings: {exc}\n")
+            raise typer.Exit(exc.exit_code)
     records, problems = scan_recordings(paths, cache, quiet)
     report_problems(problems)
-    result = plan(records, index, project)
+    result = plan(records, index, project, by_use)
     cache.save()
     refusal = result.wrong_root(project)
     if refusal:
         sys.stderr.write(f"recordings: {visible(refusal)}\n")
         raise typer.Exit(EXIT_FINDINGS)
+    usage: dict[str, object] = {}
+    if by_use is not None:
+        from recordings.usage.plan import interactions_report
+
+        usage = {"logs": by_use.evidence.logs, "misses": [{"test": t, "missing": m}
+                                                          for t, m in by_use.evidence.misses()]}
+        if interactions:
+            usage["interactions"] = interactions_report(by_use.evidence)
     if fmt is Format.json:
-        write_json({"source": source, **result.to_dict()})
+        write_json({"source": source, **result.to_dict(), **({"usage": usage} if usage else {})})
     else:
         render_plan(result, sys.stdout)
+        if usage:
+            render_usage(usage, sys.stdout)
     report_kept(result, verbose)
     note(f"{len(result.orphans)} orphan{'s' if len(result.orphans) != 1 else ''} in "
          f"{len(result.by_test())} test{'s' if len(result.by_test()) != 1 else ''} "

@@ -17,3 +17,24 @@ def render_plan(plan: PrunePlan, stream: IO[str]) -> None:
         for o in orphans:
             params = f"[{o.recording.test.params}]" if o.recording.test and o.recording.test.params else ""
             p.line(visible(f"  {o.recording.path}  {params}".rstrip()))
+
+
+def render_usage(usage: dict[str, object], stream: IO[str]) -> None:
+    """What prune by use read: the logs, the replay misses, and (--interactions) cassettes not played whole."""
+    p = Printer(stream)
+    logs = usage.get("logs") or []
+    assert isinstance(logs, list)
+    p.line(f"logs read ({len(logs)}):", "bold")
+    for log in logs:
+        p.line(f"  {visible(str(log))}")
+    misses = usage.get("misses") or []
+    assert isinstance(misses, list)
+    if misses:
+        p.line(f"replay misses ({len(misses)}): a test looked for a recording that is not there", "bold")
+        for m in misses:
+            p.line(f"  {visible(m['test'])}: {visible(m['missing'])}")
+    rows = usage.get("interactions")
+    if isinstance(rows, list):
+        p.line(f"cassettes with interactions no test played ({len(rows)}):", "bold")
+        for row in rows:
+            p.line(f"  {visible(row['path'])}  {row['played']} of {row['interactions']} played")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from recordings.pyast import dotted_name
 
@@ -174,3 +175,36 @@ def scope_to_json(scope: Scope) -> dict:
 def scope_from_json(data: dict) -> Scope:
     return Scope(set(data["f"]), {k: scope_from_json(v) for k, v in data["c"].items()}, list(data["d"]),
                   list(data["b"]))
+
+
+_DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)", re.M)
+
+
+def test_names(source: bytes, config: Any) -> list[tuple[tuple[str, ...], str]]:
+    """(classes, function) of every test a module's text defines, read by indentation (not parsed): cheap,
+    and trusted only to keep files (a ``def`` inside a string counts too)."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[int, str]] = []  # (indentation, class name)
+    for m in _DEF.finditer(source):
+        indent = len(m.group(1).expandtabs(8))
+        kind, name = m.group(2), m.group(3).decode()
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        if kind == b"class":
+            stack.append((indent, name))
+            continue
+        classes = tuple(c for _, c in stack)
+        if indent and not stack:
+            continue  # a function inside a function: not a test
+        if all(config.collects_class(c) for c in classes) and config.collects_function(name):
+            out.append((classes, name))
+    return out
+
+
+def defines_tests(path: str, config: Any) -> bool:
+    """Whether a Python file defines at least one test pytest would collect (see :func:`test_names`)."""
+    try:
+        with open(path, "rb") as fh:
+            return bool(test_names(fh.read(), config))
+    except OSError:
+        return False

@@ -34,7 +34,6 @@ import ast
 import fnmatch
 import hashlib
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -336,30 +335,16 @@ def read_module(path: str, config: PytestConfig, base: str | None = None) -> Mod
     return info
 
 
-_DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)", re.M)
-
-
 def skim_module(path: str, source: bytes, config: PytestConfig, base: str) -> ModuleInfo:
     """A test module that never names a cassette (no ``vcr`` or ``cassette`` in it, so no test of it uses one
-    unless a conftest marks it), read for its test names only (not parsed): each ``def`` and ``class`` by its
-    indentation. Its tests claim their default names with any parameters, so a cassette named after one is
-    never judged gone; the text is trusted only to keep files."""
+    unless a conftest marks it), read for its test names only (not parsed). Its tests claim their default
+    names with any parameters, so a cassette named after one is never judged gone; the text is trusted only
+    to keep files."""
+    from recordings.testsource.modules import test_names
+
     rel = os.path.relpath(path, base).replace(os.sep, "/")
     info = ModuleInfo(path, rel, None)  # no vcr in it: names it may make at run time use no cassette either
-    stack: list[tuple[int, str]] = []  # (indentation, class name)
-    for m in _DEF.finditer(source):
-        indent = len(m.group(1).expandtabs(8))
-        kind, name = m.group(2), m.group(3).decode()
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        if kind == b"class":
-            stack.append((indent, name))
-            continue
-        classes = tuple(c for _, c in stack)
-        if indent and not stack:
-            continue  # a function inside a function: not a test
-        if (not classes or all(config.collects_class(c) for c in classes)) and config.collects_function(name):
-            info.tests.append(TestDef(classes, name, None))
+    info.tests = [TestDef(classes, name, None) for classes, name in test_names(source, config)]
     return info
 
 
