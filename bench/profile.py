@@ -148,7 +148,7 @@ def profile_ls(files: list[str], ph: Phases) -> None:
     for path in files:
         got = read_parse(ph, path)
         if got is not None:
-            records.extend(got[1].summarize_all(path, got[2], len(got[0])))
+            records.extend(got[1].summaries(path, got[2], len(got[0])))
     ph.timed("render table", lambda: render_table(records, io.StringIO()))
 
 

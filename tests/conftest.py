@@ -19,6 +19,18 @@ needs_shared = pytest.mark.skipif(
 )
 
 
+def ogx_exchange(response: dict, request: dict | None = None, test_id: str | None = None, path: str = "r.json"):
+    """An OGX (formerly Llama Stack) recording document made into an exchange, as the recorder's adapter reads
+    it: ``response`` whole, and a small chat request unless one is given."""
+    from recordings.formats.llamastack.document import exchange_of
+
+    doc = {"test_id": test_id,
+           "request": request or {"method": "POST", "url": "http://x/v1/chat/completions", "headers": {}, "body": {},
+                                  "endpoint": "/v1/chat/completions", "model": "m"},
+           "response": {"is_streaming": False, **response}}
+    return exchange_of(path, doc)
+
+
 def sample_file(prefix: str) -> Path:
     matches = [p for p in SAMPLE.rglob("*.json") if p.name.startswith(prefix) and "broken" not in p.parts]
     assert len(matches) == 1, (prefix, matches)

@@ -9,9 +9,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recordings.formats.vcr.adapter import document
+from recordings.formats.vcr.adapter import exchange
 from recordings.formats.vcr.cassette import decode_body, interactions
-from recordings.reassembly import reassemble
+from recordings.protocols import reassemble
 
 texts = st.text(min_size=1, max_size=80)
 
@@ -46,7 +46,7 @@ def _answer(body: str | bytes, ctype: str, encoding: str | None = None) -> str:
                                   "response": {"status": {"code": 200}, "headers": headers,
                                                "body": {"string": body}}}]}
     (it,) = interactions(cassette)
-    return "".join(c.text for c in reassemble(document(it)).choices)
+    return "".join(c.text for c in reassemble(exchange("c.yaml", it)).choices)
 
 
 @given(split())

@@ -414,6 +414,7 @@ def test_normalize_scrubs_volatile_headers_and_credentials_once(tmp_path, run):
     odd_bytes = odd.read_bytes()
     r = run("normalize", tmp_path)
     assert f"{odd}: unknown style, not rewritten" in r.stderr and odd.read_bytes() == odd_bytes
+    assert r.exit_code == 1  # it still holds what scrubbing removes
 
 
 @needs_vcr
@@ -507,15 +508,17 @@ def test_scrub_is_configurable_in_the_project(tmp_path, run):
 
 
 def test_every_format_loads_a_file_with_its_recordings():
-    from recordings.formats import format_for_file
+    from recordings.loader import load
     from tests.conftest import sample_file
 
-    ls_file = format_for_file(str(sample_file("b77e97369d3f"))).load_file(str(sample_file("b77e97369d3f")))
-    assert (ls_file.format, len(ls_file.recordings)) == ("llama-stack", 1)
+    ls_file = load(str(sample_file("b77e97369d3f")))
+    assert (ls_file.format, len(ls_file.recordings), len(ls_file.exchanges)) == ("llama-stack", 1, 1)
     assert ls_file.recordings[0].test is not None and ls_file.size == sample_file("b77e97369d3f").stat().st_size
-    cassette = format_for_file(str(CASSETTE)).load_file(str(CASSETTE))
+    cassette = load(str(CASSETTE))
     assert cassette.format == "vcr" and [r.id for r in cassette.recordings] == [
         "test_weather_stream#0", "test_weather_stream#1"]
+    assert [e.index for e in cassette.exchanges] == [0, 1]
+    assert {e.test_id for e in cassette.exchanges} == {"tests/test_weather.py::test_weather_stream"}
     assert {r.test_id for r in cassette.recordings} == {"tests/test_weather.py::test_weather_stream"}
 
 
@@ -543,3 +546,45 @@ def test_a_key_split_across_the_events_of_a_streamed_cassette(tmp_path, run, pro
     r = run("validate", path, "--format", "json")
     found = [f["message"] for f in json.loads(r.stdout) if f["rule"] == "secrets"]
     assert r.exit_code == 1 and found == ["OpenAI-style API key split across stream chunks (sk-pro…)"], r.stdout
+
+
+def test_an_empty_cassette_is_a_cassette_not_an_unreadable_file(tmp_path, run):
+    """``interactions: []``: listed apart, a warning in validate, judged by prune like any cassette."""
+    project = _project(tmp_path, "test_x.py", "def test_live():\n    pass\n")
+    folder = project / "tests" / "cassettes" / "test_x"
+    folder.mkdir(parents=True)
+    (folder / "test_live.yaml").write_text("interactions: []\nversion: 1\n")
+    (folder / "test_gone.yaml").write_text("interactions: []\nversion: 1\n")
+    (folder / "test_more.yaml").write_bytes(CASSETTE.read_bytes())  # so the plan is not most of the corpus
+    (project / "tests" / "test_x.py").write_text("def test_live():\n    pass\n\n\ndef test_more():\n    pass\n")
+    r = run("ls", project)
+    assert r.exit_code == 0
+    assert r.stderr.strip().endswith(f"2 files holding no recording (e.g. {folder / 'test_gone.yaml'})")
+    r = run("validate", folder / "test_live.yaml")
+    assert r.exit_code == 0
+    assert "cassette has no interactions (vcrpy never saves an empty one" in r.stdout
+    r = run("prune", "--dry-run", "--root", project, "--format", "json")
+    assert r.exit_code == 1
+    plan = json.loads(r.stdout)
+    assert [o["path"] for o in plan["orphans"]] == [str(folder / "test_gone.yaml")]
+    d = json.loads(run("stats", project, "--format", "json").stdout)
+    assert d["health"]["empty"]["count"] == 2
+    assert d["health"]["unreadable"]["count"] == 0
+
+
+def test_an_error_answered_whole_under_the_stream_media_type_is_the_error(tmp_path, run):
+    """Gemini answers a bad key with a JSON error body labelled text/event-stream."""
+    error = {"error": {"code": 400, "message": "API key not valid.", "status": "INVALID_ARGUMENT"}}
+    doc = {"interactions": [{"request": {"method": "POST", "body": "{}", "headers": {},
+                                         "uri": "https://generativelanguage.googleapis.com/v1beta/models/"
+                                                "gemini-2.0-flash:streamGenerateContent?alt=sse"},
+                             "response": {"status": {"code": 400, "message": "Bad Request"},
+                                          "headers": {"Content-Type": ["text/event-stream"]},
+                                          "body": {"string": json.dumps(error, indent=2)}}}], "version": 1}
+    path = _write(tmp_path, "test_err.yaml", yaml.safe_dump(doc))
+    rows = json.loads(run("ls", path, "--format", "json").stdout)
+    assert (rows[0]["streaming"], rows[0]["model"]) == (False, "gemini-2.0-flash")
+    d = json.loads(run("show", path, "--format", "json").stdout)
+    answer = d["answer"] if isinstance(d, dict) else d[0]["answer"]
+    assert answer["form"] == "error"
+    assert answer["error"]["message"] == "API key not valid."

@@ -372,7 +372,7 @@ def test_a_file_over_the_size_ceiling_is_named(tmp_path, run):
 def test_a_file_that_grows_after_its_size_was_taken_is_read_whole_up_to_the_ceiling(tmp_path, monkeypatch):
     """The read asks for the size stat saw (plus a byte); a file grown since is read on to its end, and
     one grown past the ceiling is refused, never cut short."""
-    import recordings.loader as loader
+    import recordings.files as loader
 
     path = make_recording(tmp_path / "s/recordings", "t.py::test_a")
     whole = path.read_bytes()

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recordings.jsonbytes import canonical_bytes, is_canonical
-from recordings.reassembly import reassemble
+from recordings.formats.llamastack import LLAMA_STACK
+from recordings.protocols import reassemble
+from tests.conftest import ogx_exchange
 
 CHUNK = "openai.types.chat.chat_completion_chunk.ChatCompletionChunk"
 
@@ -48,7 +50,7 @@ def answers_and_streams(draw):
 @settings(max_examples=150, deadline=None)
 def test_any_split_of_text_and_tool_arguments_reassembles_exactly(case):
     text, args, chunks = case
-    a = reassemble({"response": {"body": chunks, "is_streaming": True}})
+    a = reassemble(ogx_exchange({"body": chunks, "is_streaming": True}))
     c = a.choices[0]
     assert c.text == text
     assert len(c.tool_calls) == 1 and c.tool_calls[0].arguments == args
@@ -69,7 +71,7 @@ def test_any_split_of_an_anthropic_stream_reassembles_exactly(text, partial_json
     for p in data.draw(splits(partial_json)):
         lines += ["event: content_block_delta", "data: " + json.dumps(
             {"type": "content_block_delta", "index": 1, "delta": {"type": "input_json_delta", "partial_json": p}}), ""]
-    a = reassemble({"response": {"body": lines, "is_streaming": True}})
+    a = reassemble(ogx_exchange({"body": lines, "is_streaming": True}))
     assert a.text == text
     assert a.choices[0].tool_calls[0].arguments == partial_json
 
@@ -160,8 +162,8 @@ def test_the_normalized_rule_reads_the_shared_chat_pass_as_the_whole_walk_would(
     path = "recordings/0123456789ab" + "0" * 52 + ".json"
     rec = Recording("0123456789ab", path, ".", None, None, Kind.INFERENCE, "POST", "/v1/chat/completions", None, None,
                     None, True, len(body), None, None, 0, CHUNK)
-    with_pass = [f.message for f in normalized.check(FileContext(path, b"", doc, rec))]
-    walk_only = FileContext(path, b"", doc, rec)  # read as if it were no chat stream: the whole walk decides
+    with_pass = [f.message for f in normalized.check(FileContext(path, b"", doc, rec, LLAMA_STACK))]
+    walk_only = FileContext(path, b"", doc, rec, LLAMA_STACK)  # read as if it were no chat stream: the whole walk decides
     real = normalized.chat_stream_of
     try:
         normalized.chat_stream_of = lambda ctx: None
@@ -205,11 +207,11 @@ def test_the_schema_rule_reads_the_shared_chat_pass_as_its_own_walk_would(items)
            "response": {"body": body, "is_streaming": True}}
     rec = Recording("r", "recordings/r.json", ".", None, None, Kind.INFERENCE, "POST", "/v1/chat/completions", "u",
                     None, None, True, len(body), None, None, 0, CHUNK)
-    with_pass = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec))]
+    with_pass = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec, LLAMA_STACK))]
     real = schema.chat_stream_of
     try:
         schema.chat_stream_of = lambda ctx: None
-        walked = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec))]
+        walked = [f.message for f in schema.check(FileContext("recordings/r.json", b"", doc, rec, LLAMA_STACK))]
     finally:
         schema.chat_stream_of = real
     assert with_pass == walked

@@ -8,12 +8,12 @@ import orjson
 
 from recordings.loader import load
 from recordings.model import ToolCall, Usage
-from recordings.reassembly import reassemble, timeline
+from recordings.protocols import reassemble, timeline
 from tests.conftest import SHARED, needs_shared, sample_file, shared_file
 
 
 def answer(prefix: str):
-    return reassemble(load(str(sample_file(prefix))).doc)
+    return reassemble(load(str(sample_file(prefix))))
 
 
 def test_chat_stream_with_reasoning_and_two_fragmented_tool_calls():
@@ -92,7 +92,7 @@ def test_exception_and_stream_cut_short():
 
 
 def test_timeline_lists_each_fragment_in_order():
-    deltas = timeline(load(str(sample_file("b77e97369d3f"))).doc)
+    deltas = timeline(load(str(sample_file("b77e97369d3f"))))
     tool_frags = [(d.chunk, d.tool_index, d.value) for d in deltas if d.field == "tool"]
     assert tool_frags == [(5, 0, ""), (6, 0, '{"ci'), (7, 0, 'ty": "Pa'), (8, 0, 'ris"}'),
                           (9, 1, '{"city"'), (10, 1, ': "Tokyo"}')]
@@ -101,21 +101,21 @@ def test_timeline_lists_each_fragment_in_order():
 
 @needs_shared
 def test_shared_sample_answers():
-    a = reassemble(load(str(shared_file("f22657bfd86d"))).doc)  # Anthropic SSE with thinking
+    a = reassemble(load(str(shared_file("f22657bfd86d"))))  # Anthropic SSE with thinking
     assert a.text == "1, 2, 3, 4, 5" and a.choices[0].finish_reason == "end_turn"
     assert a.choices[0].reasoning.startswith("We need to count from 1 to 5")
-    g = reassemble(load(str(shared_file("055dbe4b29a0"))).doc)
+    g = reassemble(load(str(shared_file("055dbe4b29a0"))))
     assert g.text == "Hello there! How can I help you today?\n"
-    t = reassemble(load(str(shared_file("8302d9bb248b"))).doc)
+    t = reassemble(load(str(shared_file("8302d9bb248b"))))
     assert t.choices[0].tool_calls[0].name == "get_user_id"
     assert json.loads(t.choices[0].tool_calls[0].arguments) == {"username": "alice"}
-    i = reassemble(load(str(shared_file("2cb6caa89a82"))).doc)
+    i = reassemble(load(str(shared_file("2cb6caa89a82"))))
     assert i.text == "1, 2, 3, 4, 5"
-    err = reassemble(load(str(shared_file("1dae2686d8b4"))).doc)
+    err = reassemble(load(str(shared_file("1dae2686d8b4"))))
     assert err.form == "error" and err.status == 400 and err.error.type == "invalid_request"
-    m = reassemble(load(str(shared_file("models-64a2277c90f0"))).doc)
+    m = reassemble(load(str(shared_file("models-64a2277c90f0"))))
     assert len(m.model_ids) == 128 and m.model_ids[0] == "gpt-4-0613"
-    assert reassemble(load(str(shared_file("44a892380e52"))).doc).embeddings == (1, 1536)
+    assert reassemble(load(str(shared_file("44a892380e52")))).embeddings == (1, 1536)
 
 
 def _independent_chat_text(body):
@@ -136,7 +136,7 @@ def test_every_shared_stream_matches_its_chunks():
         loaded = load(str(path))
         if not loaded.recording.streaming:
             continue
-        a = reassemble(loaded.doc)
+        a = reassemble(loaded)
         body = loaded.doc["response"]["body"]
         if a.form == "chat":
             expected = _independent_chat_text(body)

@@ -408,9 +408,9 @@ def test_stream_accepts_complete_calls_that_reuse_one_index(tmp_path):
     rewrite(p, reuse_index)
     assert messages(p, "stream") == []
     from recordings.loader import load
-    from recordings.reassembly import reassemble
+    from recordings.protocols import reassemble
 
-    calls = reassemble(load(str(p)).doc).choices[0].tool_calls
+    calls = reassemble(load(str(p))).choices[0].tool_calls
     assert [(c.id, c.arguments) for c in calls] == [("call_paris01", '{"city": "Paris"}'),
                                                    ("call_tokyo02", '{"city": "Tokyo"}')]
 

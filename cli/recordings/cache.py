@@ -30,7 +30,7 @@ import orjson
 from recordings import __version__
 
 MAGIC = b"recordings-cache 4\n"
-SCHEMA = 5  # 5: stats keep a list per file (cassettes hold several recordings)
+SCHEMA = 6  # 6: a recording says whether it is shared
 RACY_SECONDS = 2.0
 
 

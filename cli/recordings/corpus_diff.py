@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.errors import LoadError
-from recordings.model import Answer
+from recordings.model import Answer, Exchange
 from recordings.sources import Entry, Source
-from recordings.shapes import as_dict
 
 CHANGED, NOISE, UNCHANGED = "changed", "noise", "unchanged"
 ADDED, REMOVED, UNREADABLE = "added", "removed", "unreadable"
@@ -78,68 +77,52 @@ def _suite(rel: str) -> str:
     return format_for_file(rel).suite_of(rel)
 
 
-def parse_file(rel: str, raw: bytes) -> dict[str, Any]:
+def parse_file(rel: str, raw: bytes) -> Any:
     from recordings.formats import format_for_file
 
     return format_for_file(rel, raw).parse(rel, raw)
 
 
-# response headers that vary with a re-record but that scrubbing keeps (they describe the body)
-VARYING_HEADERS = ("etag", "content-length", "via", "server", "last-modified")
+def exchanges_of(rel: str, doc: Any, raw: bytes = b"") -> list[Exchange]:
+    """A parsed file's exchanges, as its recorder reads them (LoadError when its shape is wrong)."""
+    from recordings.formats import format_for_file
+
+    return format_for_file(rel, raw or None).exchanges(rel, doc, len(raw))
 
 
 def _volatile(header: str) -> bool:
-    """Never a change a test sees: what ``normalize`` scrubs from cassettes, and the varying headers."""
-    from recordings.formats.vcr.scrub import volatile
+    """Never a change a test sees: what ``normalize`` scrubs, and the headers that describe the body."""
+    from recordings.headers import VARYING, volatile
 
-    return volatile(header) or header.lower() in VARYING_HEADERS
+    return volatile(header) or header.lower() in VARYING
 
 
-def compare_files(orel: str, od: dict[str, Any], nrel: str, nd: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    """Two parsed files of one format: changed (with what a test would see differently) or noise (with its
-    kinds). A file holding several recordings (a cassette) is compared interaction by interaction:
-    interactions added or removed, a request, a status or an answer are changes; volatile headers, ids,
-    timestamps and re-chunking are noise."""
+def compare_files(orel: str, od: Any, nrel: str, nd: Any) -> tuple[str, tuple[str, ...]]:
+    """Two parsed files: changed (with what a test would see differently) or noise (with its kinds). A file
+    holding several exchanges (a cassette, a HAR file) is compared exchange by exchange: exchanges added or
+    removed, a request, a status or an answer are changes; volatile headers, ids, timestamps and
+    re-chunking are noise."""
     from recordings.formats import format_for_file
 
-    fmt = format_for_file(nrel)
-    if fmt.name == "llama-stack":
-        return compare_docs(od, nd)
-    old_docs, new_docs = fmt.documents(od), fmt.documents(nd)
+    olds, news = exchanges_of(orel, od), exchanges_of(nrel, nd)
+    recorder = format_for_file(nrel)
+    if len(olds) == 1 and len(news) == 1 and not recorder.diffs_headers:
+        return compare_exchanges(olds[0], news[0], recorder)
     changed: list[str] = []
     noise: list[str] = []
-    if len(old_docs) != len(new_docs):
-        changed.append("interactions added" if len(new_docs) > len(old_docs) else "interactions removed")
-    for a, b in zip(old_docs, new_docs):
-        a_req, b_req = dict(a.get("request") or {}), dict(b.get("request") or {})
-        if a_req.pop("headers", None) != b_req.pop("headers", None):
-            noise.append("headers")
-        if (a.get("response") or {}).get("status") != (b.get("response") or {}).get("status"):
-            changed.append("status")
-        a2 = {**a, "request": a_req, "response": {k: v for k, v in (a.get("response") or {}).items() if k != "status"}}
-        b2 = {**b, "request": b_req, "response": {k: v for k, v in (b.get("response") or {}).items() if k != "status"}}
-        status, what = compare_docs(a2, b2)
+    if len(olds) != len(news):
+        changed.append("interactions added" if len(news) > len(olds) else "interactions removed")
+    for a, b in zip(olds, news):
+        status, what = compare_exchanges(a, b, recorder)
         (changed if status == CHANGED else noise).extend(w for w in what if w != "other fields")
-    for a_it, b_it in zip(_raw_interactions(od), _raw_interactions(nd)):
-        a_h = {k.lower(): v for k, v in _response_headers(a_it).items()}
-        b_h = {k.lower(): v for k, v in _response_headers(b_it).items()}
+        a_h = {k.lower(): v for k, v in a.response.headers.items()}
+        b_h = {k.lower(): v for k, v in b.response.headers.items()}
         keys = {k for k in set(a_h) | set(b_h) if a_h.get(k) != b_h.get(k)}
         if keys:
             noise.append("headers") if all(_volatile(k) for k in keys) else changed.append("response headers")
     if changed:
         return CHANGED, tuple(dict.fromkeys(changed))
     return NOISE, tuple(dict.fromkeys(noise)) or ("other fields",)
-
-
-def _raw_interactions(doc: dict[str, Any]) -> list[Any]:
-    items = doc.get("interactions")
-    return items if isinstance(items, list) else []
-
-
-def _response_headers(item: Any) -> dict[str, Any]:
-    response = item.get("response") if isinstance(item, dict) else None
-    headers = response.get("headers") if isinstance(response, dict) else None
-    return headers if isinstance(headers, dict) else {}
 
 
 # --- what a test sees ------------------------------------------------------------------------
@@ -164,16 +147,20 @@ def _answer_view(answer: Answer) -> dict[str, Any]:
     }
 
 
-def semantic_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[str]:
+def semantic_changes(a_e: Exchange, b_e: Exchange, recorder: Any) -> list[str]:
     """Names of what a test would see differently: request, answer text, tool calls, …"""
-    from recordings.reassembly import reassemble
+    from recordings.protocols import reassemble
 
     what = []
-    if old_doc.get("request") != new_doc.get("request"):
+    if recorder.diff_request(a_e)[0] != recorder.diff_request(b_e)[0]:
         what.append("request")
-    if old_doc.get("test_id") != new_doc.get("test_id"):
+    if a_e.test_id != b_e.test_id:
         what.append("test_id")
-    a, b = _answer_view(reassemble(old_doc)), _answer_view(reassemble(new_doc))
+    if recorder.diffs_headers and a_e.response.status != b_e.response.status:
+        what.append("status")
+    a, b = _answer_view(reassemble(a_e)), _answer_view(reassemble(b_e))
+    if recorder.diffs_headers:
+        a["status"] = b["status"] = None  # told apart above
     ca, cb = a["choices"], b["choices"]
     if [c["text"] for c in ca] != [c["text"] for c in cb] or a["content"] != b["content"]:
         what.append("answer text")
@@ -193,42 +180,36 @@ def semantic_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[s
         what.append("answer text")
     if [c["role"] for c in ca] != [c["role"] for c in cb] and "answer text" not in what:
         what.append("answer text")
-    if not what:
-        ra, rb = old_doc.get("response") or {}, new_doc.get("response") or {}
-        if _body_payload(ra) != _body_payload(rb):
-            what.append("response")  # e.g. embedding values: the same shape, other numbers
+    if not what and _body_payload(a_e) != _body_payload(b_e):
+        what.append("response")  # e.g. embedding values: the same shape, other numbers
     return sorted(set(what), key=what.index)
 
 
-def _body_payload(response: dict[str, Any]) -> Any:
+def _body_payload(e: Exchange) -> Any:
     """Non-stream bodies whose meaning is not in the answer view (embedding vectors)."""
-    body = response.get("body")
-    if isinstance(body, dict) and isinstance(body.get("__data__"), dict):
-        data = body["__data__"]
-        if "data" in data and isinstance(data["data"], list):
-            return [d.get("embedding") if isinstance(d, dict) else d for d in data["data"]]
+    if e.response.stream is not None:
+        return None
+    data = e.response.body.json
+    if isinstance(data, dict) and "data" in data and isinstance(data["data"], list):
+        return [d.get("embedding") if isinstance(d, dict) else d for d in data["data"]]
     return None
 
 
-def noise_kinds(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[str]:
+def _items(e: Exchange) -> list[Any]:
+    from recordings.protocols import items_of
+
+    return items_of(e)
+
+
+def noise_kinds(a_e: Exchange, b_e: Exchange) -> list[str]:
     """Which kinds of noise explain a difference that a test does not see."""
     kinds = []
-    ob, nb = (old_doc.get("response") or {}).get("body"), (new_doc.get("response") or {}).get("body")
-    oi = ob if isinstance(ob, list) else [ob]
-    ni = nb if isinstance(nb, list) else [nb]
+    oi, ni = _items(a_e) or [None], _items(b_e) or [None]
     if len(oi) != len(ni):
         kinds.append("chunking")
 
-    def field_values(items: list[Any], key: str) -> list[Any]:
-        out = []
-        for it in items:
-            data = it.get("__data__", it) if isinstance(it, dict) else None
-            if isinstance(data, dict) and key in data:
-                out.append(data[key])
-        return out
-
     def distinct(items: list[Any], key: str) -> set[str]:
-        return {repr(v) for v in field_values(items, key)}
+        return {repr(it[key]) for it in items if isinstance(it, dict) and key in it}
 
     if any(distinct(oi, k) != distinct(ni, k) for k in ("id", "response_id")):
         kinds.append("ids")
@@ -236,21 +217,28 @@ def noise_kinds(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[str]:
            for k in ("created", "created_at", "create_time", "total_duration", "eval_duration")):
         kinds.append("timestamps")
     if "chunking" not in kinds and len(oi) == len(ni):
-        from recordings.reassembly import timeline
+        from recordings.protocols import timeline
 
-        if [(d.chunk, d.field, d.value) for d in timeline(old_doc) if d.field in ("text", "reasoning", "tool")] != \
-           [(d.chunk, d.field, d.value) for d in timeline(new_doc) if d.field in ("text", "reasoning", "tool")]:
+        if [(d.chunk, d.field, d.value) for d in timeline(a_e) if d.field in ("text", "reasoning", "tool")] != \
+           [(d.chunk, d.field, d.value) for d in timeline(b_e) if d.field in ("text", "reasoning", "tool")]:
             kinds.append("chunking")
     if not kinds:
         kinds.append("other fields")
     return kinds
 
 
-def compare_docs(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    what = semantic_changes(old_doc, new_doc)
+def compare_exchanges(a: Exchange, b: Exchange, recorder: Any = None) -> tuple[str, tuple[str, ...]]:
+    if recorder is None:
+        from recordings.formats import format_for_file
+
+        recorder = format_for_file(b.path)
+    what = semantic_changes(a, b, recorder)
     if what:
         return CHANGED, tuple(what)
-    return NOISE, tuple(noise_kinds(old_doc, new_doc))
+    noise = noise_kinds(a, b)
+    if recorder.diffs_headers and recorder.diff_request(a)[1] != recorder.diff_request(b)[1]:
+        noise = ["headers"] + [n for n in noise if n != "other fields"]
+    return NOISE, tuple(noise)
 
 
 # --- corpora -----------------------------------------------------------------------------------
@@ -357,6 +345,8 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{nrel} (new): {exc.reason}")
     try:
         status, what = compare_files(orel, od, nrel, nd)
+    except LoadError as exc:  # a shape its recorder cannot read into exchanges
+        return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{exc.path}: {exc.reason}")
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
     return FileDiff(status, orel, nrel, suite, what, renamed)
@@ -365,28 +355,27 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
 # --- two recordings ----------------------------------------------------------------------------
 
 
-def _noise_free(doc: dict[str, Any]) -> dict[str, Any]:
+def _noise_free(e: Exchange, recorder: Any) -> dict[str, Any]:
     """Request and response as a test sees them: the answer instead of chunks."""
-    from recordings.reassembly import reassemble
+    from recordings.protocols import reassemble
 
-    response = as_dict(doc.get("response"))
-    meta = {k: v for k, v in response.items() if k not in ("body",)}
-    shown: dict[str, Any] = {**meta, "answer": _answer_view(reassemble(doc))}
-    payload = _body_payload(response)
+    shown: dict[str, Any] = {**recorder.diff_response_meta(e), "answer": _answer_view(reassemble(e))}
+    payload = _body_payload(e)
     if payload is not None:
         shown["payload"] = payload
-    view = {"request": doc.get("request"), "test_id": doc.get("test_id"), "response": shown}
-    return view
+    return {"request": recorder.diff_request(e, headers=True)[0], "test_id": e.test_id, "response": shown}
 
 
-def deep_diff(old_doc: dict[str, Any], new_doc: dict[str, Any], exact: bool = False) -> list[str]:
+def deep_diff(a: Exchange, b: Exchange, exact: bool = False) -> list[str]:
     """One line per difference (deepdiff), ignoring noise unless ``exact``."""
+    from recordings.formats import format_for_file
+
+    recorder = format_for_file(b.path)
     if exact:
-        a, b = {k: old_doc.get(k) for k in ("test_id", "request", "response")}, \
-               {k: new_doc.get(k) for k in ("test_id", "request", "response")}
+        x, y = recorder.diff_exact(a), recorder.diff_exact(b)
     else:
-        a, b = _noise_free(old_doc), _noise_free(new_doc)
-    return deepdiff_lines(a, b)
+        x, y = _noise_free(a, recorder), _noise_free(b, recorder)
+    return deepdiff_lines(x, y)
 
 
 def deepdiff_lines(a: Any, b: Any) -> list[str]:
@@ -452,10 +441,10 @@ def answer_lines(answer: Answer) -> list[str]:
     return lines
 
 
-def answer_diff(old_doc: dict[str, Any], new_doc: dict[str, Any], old_label: str, new_label: str) -> list[str]:
+def answer_diff(a: Exchange, b: Exchange, old_label: str, new_label: str) -> list[str]:
     import difflib
 
-    from recordings.reassembly import reassemble
+    from recordings.protocols import reassemble
 
-    a, b = answer_lines(reassemble(old_doc)), answer_lines(reassemble(new_doc))
-    return list(difflib.unified_diff(a, b, fromfile=old_label, tofile=new_label, lineterm=""))
+    x, y = answer_lines(reassemble(a)), answer_lines(reassemble(b))
+    return list(difflib.unified_diff(x, y, fromfile=old_label, tofile=new_label, lineterm=""))

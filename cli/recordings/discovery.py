@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from recordings.formats import FORMATS
+from recordings.formats import FORMATS, takes
 from recordings.jsonbytes import TEMP_PREFIX
 from recordings.model import Problem
 
@@ -36,7 +36,7 @@ class Found:
     notices: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # PATH arguments that do not exist
     stale_temps: list[str] = field(default_factory=list)  # temp files left by a killed rewrite
-    skipped: dict[str, int] = field(default_factory=dict)  # format name -> files the command does not take
+    skipped: dict[str, int] = field(default_factory=dict)  # recorder name -> files the command does not take
 
 
 def _folder_format(dirpath: str) -> Any:
@@ -46,7 +46,17 @@ def _folder_format(dirpath: str) -> Any:
     return None
 
 
-def _walk(root: str, found: Found, ability: str | None) -> None:
+def _take(fmt: Any, path: str, found: Found, command: str | None) -> None:
+    if not takes(fmt, command):
+        found.skipped[fmt.name] = found.skipped.get(fmt.name, 0) + 1
+    else:
+        found.files.append(path)  # broken links and link loops are kept: the loader names the reason
+
+
+_ANYWHERE = tuple(f for f in FORMATS if f.claims_anywhere("x" + f.suffixes[-1]))  # recorders whose files sit anywhere
+
+
+def _walk(root: str, found: Found, command: str | None) -> None:
     seen: set[tuple[int, int]] = set()
     stack = [(root, _folder_format(os.path.abspath(root)))]
     while stack:
@@ -61,7 +71,7 @@ def _walk(root: str, found: Found, ability: str | None) -> None:
             continue  # a symlink loop or a second link to a folder already searched
         seen.add(key)
         fmt = below_format or next((f for f in FORMATS if f.starts_corpus(os.path.basename(current.rstrip(os.sep)))),
-                                   None)
+                                   None)  # None: only files a recorder claims anywhere (.har) are taken here
         in_recordings = fmt is not None
         try:
             with os.scandir(current) as it:
@@ -91,15 +101,16 @@ def _walk(root: str, found: Found, ability: str | None) -> None:
                 subdirs.append(entry.path)
                 continue
             if fmt is None:
+                anywhere = next((f for f in _ANYWHERE if f.claims_anywhere(name)), None)
+                if anywhere is not None:
+                    _take(anywhere, entry.path, found, command)
                 continue
             if name.startswith(TEMP_PREFIX):
                 found.stale_temps.append(entry.path)
             elif fmt.claims(name):
-                if ability is not None and ability not in fmt.abilities:
-                    found.skipped[fmt.name] = found.skipped.get(fmt.name, 0) + 1
-                    continue
-                # broken links and link loops are kept: the loader names the reason
-                found.files.append(entry.path)
+                _take(fmt, entry.path, found, command)
+            elif any(f.claims_anywhere(name) for f in _ANYWHERE):
+                _take(next(f for f in _ANYWHERE if f.claims_anywhere(name)), entry.path, found, command)
             elif name == "index.sqlite":
                 found.notices.append(f"{entry.path}: legacy index noticed (not needed: files are found by name)")
         stack.extend((d, fmt) for d in reversed(subdirs))
@@ -121,19 +132,15 @@ def _file_format(path: str) -> Any:
     return format_for_file(path, head or None)
 
 
-def discover(paths: list[str] | tuple[str, ...], ability: str | None = None) -> Found:
-    """Find the recording files named by ``paths`` (files or folders). With ``ability`` (a command's
-    name), files of formats that command does not take are left out and counted in ``skipped``."""
+def discover(paths: list[str] | tuple[str, ...], command: str | None = None) -> Found:
+    """Find the recording files named by ``paths`` (files or folders). With ``command`` (a command's name),
+    files of recorders without the ability it needs are left out and counted in ``skipped``."""
     found = Found()
     for path in paths or ["."]:
         if os.path.isdir(path):
-            _walk(path, found, ability)
+            _walk(path, found, command)
         elif os.path.lexists(path):
-            fmt = _file_format(path)
-            if ability is not None and ability not in fmt.abilities:
-                found.skipped[fmt.name] = found.skipped.get(fmt.name, 0) + 1
-                continue
-            found.files.append(path)
+            _take(_file_format(path), path, found, command)
         else:
             found.missing.append(path)
     # one file may be named twice (a folder and a file inside it)

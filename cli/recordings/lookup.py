@@ -6,19 +6,21 @@ import os
 
 from recordings.discovery import discover
 from recordings.errors import LookupFailed
-from recordings.names import hash_of_name, stem
 
 MIN_PREFIX = 4
 
 
 def matching(ref_stem: str, files: list[str]) -> list[str]:
-    """The files a hash, a name or a unique prefix names: an exact stem wins; otherwise every file whose
-    stem, or whose request hash (``models-<hash>-…``), starts with ``ref_stem``. The one rule every
-    command (``show``, ``diff``, ``explain``) resolves what a user typed with."""
-    exact = [f for f in files if stem(f) == ref_stem]
+    """The files a hash, a name or a unique prefix names: an exact name wins; otherwise every file whose
+    recorder says the prefix names it (OGX: the file's name or the request hash it carries). The one rule
+    every command (``show``, ``diff``, ``explain``) resolves what a user typed with."""
+    from recordings.formats import format_for_file
+
+    recorders = {f: format_for_file(f) for f in files}
+    exact = [f for f in files if recorders[f].exact(ref_stem, f)]
     if exact:
         return exact
-    return [f for f in files if stem(f).startswith(ref_stem) or hash_of_name(stem(f)).startswith(ref_stem)]
+    return [f for f in files if recorders[f].matches(ref_stem, f)]
 
 
 def resolve(ref: str, root: str = ".") -> str:
@@ -27,10 +29,13 @@ def resolve(ref: str, root: str = ".") -> str:
     Raises :class:`LookupFailed` when nothing or more than one file matches;
     ``candidates`` lists the matches of an ambiguous prefix.
     """
-    if os.path.sep in ref or ref.endswith(".json"):
+    from recordings.formats import FORMATS
+
+    suffixes = tuple(sorted({s for f in FORMATS for s in f.suffixes}, key=len, reverse=True))
+    if os.path.sep in ref or ref.endswith(suffixes):
         if os.path.lexists(ref):
             return ref
-    ref_stem = ref[:-5] if ref.endswith(".json") else ref
+    ref_stem = next((ref[: -len(s)] for s in suffixes if ref.endswith(s)), ref)  # a file name: its stem
     if len(ref_stem) < MIN_PREFIX:
         raise LookupFailed(f"{ref!r} is too short: give at least {MIN_PREFIX} characters of the hash")
     matches = matching(ref_stem, discover([root]).files)

@@ -1,20 +1,26 @@
 """The one model every command uses: frozen, typed dataclasses.
 
-A :class:`Recording` holds the cheap fields of one file (what ``ls`` shows);
-building it never reassembles an answer. An :class:`Answer` is the final
-response a model gave, reassembled from chunks on demand
-(see :mod:`recordings.reassembly`).
+One recorded HTTP exchange, whatever the recorder: an :class:`Exchange` holds the :class:`Request`
+(method, url, headers, body, content type) and the :class:`Response` (status, headers, body, the
+:class:`Stream` of events when it was streamed, the error the recorder stored), the times where
+recorded, and its place in its file. A :class:`RecordingFile` holds one or more exchanges. Each
+recorder turns its files into these (:mod:`recordings.formats`); the rest of the tool reads only them.
+
+A :class:`Recording` holds the cheap fields of one exchange (what ``ls`` shows); building it never
+reassembles an answer. An :class:`Answer` is the final response a model gave, reassembled from the
+exchange on demand (see :mod:`recordings.protocols`).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Mapping
 
 
 class Kind(str, Enum):
-    """The four request kinds of the format."""
+    """What a recorded request was: an HTTP call (``http``), or what an OGX (formerly Llama Stack) recorder
+    tells apart: a call through an inference client, a tool invocation, a file processor."""
 
     INFERENCE = "inference"
     HTTP = "http"
@@ -70,9 +76,125 @@ class ExceptionInfo:
         return asdict(self)
 
 
+# --- one recorded exchange ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A recorded body: its bytes as the client saw them (any content-encoding decoded), its parsed JSON
+    when it is JSON, and how the recorder stored it.
+
+    ``raw`` is None when the recorder kept only parsed JSON (OGX's documents, a serializer's
+    ``parsed_body``): :attr:`data` renders it then.
+    """
+
+    raw: bytes | None = None
+    json: Any = None  # the parsed JSON, or None (absent, or not JSON)
+    content_type: str | None = None  # media type, lower case, without parameters
+    stored: str = "none"  # none | text | binary | mapping | json: how the recorder wrote it
+    encoding: str | None = None  # the declared content-encoding, if any
+    problem: str | None = None  # why the body is shown as stored (a declared encoding that does not decode)
+
+    @property
+    def data(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        if self.json is None:
+            return b""
+        import orjson
+
+        try:
+            return orjson.dumps(self.json)
+        except TypeError:
+            return repr(self.json).encode()
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+    @property
+    def empty(self) -> bool:
+        return self.json is None and not self.raw
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event of a streamed response: its data (parsed JSON, or the text when it is not JSON, such as
+    ``[DONE]``) and its name where the stream names events (SSE ``event:``, AWS ``:event-type``)."""
+
+    data: Any
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """A streamed response body as events, in order. ``kind``: ``sse`` (server-sent events), ``json-lines``
+    (one JSON value per line), ``json-array`` (a JSON array of chunks), ``aws-eventstream`` (binary frames)
+    or ``objects`` (chunks the recorder stored as a list). ``count`` is what listings call the chunks."""
+
+    kind: str
+    events: tuple[Event, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str | None
+    url: str | None
+    headers: Mapping[str, str]  # name (as recorded) -> first value
+    body: Body
+    endpoint: str | None = None  # the operation as the client names it (default: the url's path; a tool's name)
+    model: str | None = None  # when the recorder stores it apart from the body
+    provider: str | None = None  # when the recorder names it (else read from the url)
+    extra: Mapping[str, Any] = field(default_factory=dict)  # what else the recorder stores of the request
+
+    @property
+    def content_type(self) -> str | None:
+        return self.body.content_type
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int | None
+    headers: Mapping[str, str]
+    body: Body
+    stream: Stream | None = None
+    streamed: bool = False  # the recorder says it was streamed (a stream may have no event)
+    error: "ExceptionInfo | None" = None  # an exception the recorder stored instead of (or after) the body
+
+    @property
+    def content_type(self) -> str | None:
+        return self.body.content_type
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One recorded request and its response, and where it is recorded."""
+
+    request: Request
+    response: Response
+    path: str
+    index: int = 0  # its place in its file
+    kind: Kind = Kind.HTTP  # what the recorder says the request was (OGX: inference, http, tool, file-processor)
+    test_id: str | None = None  # the test the file records it for, when the recorder stores it
+    started: str | None = None  # when it was recorded, as recorded (ISO 8601)
+    duration_ms: float | None = None
+    source: Any = None  # the recorder's own object for it (for that recorder's rules only)
+
+    @property
+    def endpoint(self) -> str | None:
+        if self.request.endpoint:
+            return self.request.endpoint
+        from urllib.parse import urlsplit
+
+        try:
+            return urlsplit(self.request.url or "").path or None
+        except ValueError:
+            return None
+
+
 @dataclass(frozen=True, slots=True)
 class Recording:
-    """The cheap fields of one recording file."""
+    """The cheap fields of one recorded exchange."""
 
     id: str
     path: str
@@ -91,12 +213,7 @@ class Recording:
     status: int | None
     size: int
     response_type: str | None
-
-    @property
-    def shared(self) -> bool:
-        """A shared recording was made outside any test (no test_id). An interaction of a cassette
-        (``<cassette>#<n>``) always belongs to a test, found or not."""
-        return not self.test_id and "#" not in self.id
+    shared: bool = False  # made outside any test (OGX: no test_id); a cassette's always belong to a test
 
     @property
     def short_id(self) -> str:
@@ -125,7 +242,7 @@ class Recording:
             None if t is None else [t.file, list(t.classes), t.function, t.params],
             self.kind.value, self.method, self.endpoint, self.url, self.provider, self.model, self.streaming,
             self.chunks, None if e is None else [e.type, e.status, e.message, e.category, e.provider],
-            self.status, self.size, self.response_type,
+            self.status, self.size, self.response_type, self.shared,
         ]
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -174,26 +291,64 @@ def _filled(cls: Any, slots: tuple[Any, ...], values: tuple[Any, ...]) -> Any:
 def recording_from_state(path: str, state: list[Any]) -> Recording:
     """The inverse of :meth:`Recording.state` (state from a worker process or the cache)."""
     (id_, suite, test_id, test, kind, method, endpoint, url, provider, model, streaming, chunks, exception,
-     status, size, response_type) = state
+     status, size, response_type, shared) = state
     test_obj = None if test is None else _filled(NodeId, _NODE_ID_SLOTS,
                                                  (test_id, test[0], tuple(test[1]), test[2], test[3]))
     recording: Recording = _filled(Recording, _RECORDING_SLOTS, (
         id_, path, suite, test_id, test_obj, _KINDS[kind], method, endpoint, url, provider, model, streaming,
-        chunks, None if exception is None else ExceptionInfo(*exception), status, size, response_type))
+        chunks, None if exception is None else ExceptionInfo(*exception), status, size, response_type, shared))
     return recording
 
 
 @dataclass(frozen=True, slots=True)
 class RecordingFile:
-    """A file of a corpus: its path, size and format, and the recordings (exchanges) it holds.
+    """A file of a corpus: its path, size and recorder, the exchanges it holds and their cheap fields, its
+    bytes and the recorder's own parsed document (for that recorder's rules and rewrites).
 
-    A Llama Stack file holds one recording; a VCR.py cassette holds one per interaction.
+    An OGX (formerly Llama Stack) file holds one exchange; a VCR.py cassette one per interaction; a HAR
+    file one per entry.
     """
 
     path: str
     size: int
     format: str
     recordings: tuple[Recording, ...]
+    exchanges: tuple[Exchange, ...] = ()
+    raw: bytes = b""
+    document: Any = None
+
+    @property
+    def recording(self) -> Recording:
+        """The first recording (most files hold one)."""
+        return self.recordings[0]
+
+    @property
+    def doc(self) -> Any:
+        return self.document
+
+
+@dataclass(frozen=True, slots=True)
+class EmptyFile:
+    """A recording file its recorder reads as valid that holds no exchange (a cassette saved with
+    ``interactions: []``, a HAR log without entries): not unreadable, judged by ``prune`` like any file of
+    its recorder, and listed apart by ``ls``."""
+
+    path: str
+    size: int
+    format: str
+    id: str  # the file's name as the recorder names its recordings (a cassette's stem)
+    suite: str
+    test_id: str | None = None
+    test: NodeId | None = None
+    shared: bool = False
+    url: str | None = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "size": self.size, "format": self.format, "test_id": self.test_id}
 
 
 @dataclass(frozen=True, slots=True)

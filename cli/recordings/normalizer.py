@@ -13,54 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from recordings.model import Problem
+from recordings.rewrite import FilePlan, apply_plan, writable
 
-
-@dataclass
-class FilePlan:
-    """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
-
-    path: str
-    status: str  # unchanged | change | conflict | problem | read-only (found when writing)
-    changes: dict[str, int] = field(default_factory=dict)
-    new_path: str | None = None  # set when --rehash renames the file
-    new_bytes: bytes | None = None
-    old_bytes: bytes | None = None
-    reason: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "status": self.status, "changes": self.changes, "new_path": self.new_path,
-                "reason": self.reason}
-
-
-
-def writable(path: str) -> bool:
-    """Whether a rewrite may replace ``path``: its owner-write bit is set (root included) and both the
-    file and its folder are writable."""
-    import os
-
-    try:
-        owner_can_write = bool(os.stat(path).st_mode & 0o200)
-    except OSError:
-        return False
-    return owner_can_write and os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
-
-
-def apply_plan(plan: FilePlan) -> None:
-    """Write a planned change: atomic replace, then (for a rename) remove the old name."""
-    import os
-
-    from recordings.jsonbytes import atomic_write
-
-    if plan.status != "change" or plan.new_bytes is None or os.path.islink(plan.path):
-        return
-    if plan.new_path:
-        if os.path.lexists(plan.new_path):  # identical content already there
-            os.unlink(plan.path)
-            return
-        atomic_write(plan.new_path, plan.new_bytes, mode_from=plan.path)
-        os.unlink(plan.path)
-    else:
-        atomic_write(plan.path, plan.new_bytes)
+__all__ = ["FilePlan", "apply_plan", "writable", "NormalizeRun", "NormalizeResult", "plan_file"]
 
 
 def plan_file(path: str, extended: bool, rehash: bool, keep_bytes: bool,
@@ -99,7 +54,8 @@ class NormalizeResult:
     def exit_code(self) -> int:
         if self.mode != "write" and self.changed:
             return EXIT_FINDINGS  # --check and --diff: something would change
-        return EXIT_FINDINGS if self.failed else EXIT_CLEAN
+        # a file that needs scrubbing and is not rewritten (its style is unknown) still holds what it should not
+        return EXIT_FINDINGS if self.failed or self.skipped else EXIT_CLEAN
 
     def to_dict(self) -> dict[str, Any]:
         return {"mode": self.mode, "files": [p.to_dict() for p in self.plans],

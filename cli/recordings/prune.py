@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
-from recordings.model import Recording, NodeId
+from recordings.model import EmptyFile, NodeId, Recording
 from recordings.live_tests import ALIVE, GONE, KEPT, PARAMETER_GONE, StaticIndex, Verdict
 
 
@@ -18,7 +18,7 @@ class Index(Protocol):
 
 @dataclass(frozen=True)
 class Orphan:
-    recording: Recording
+    recording: Recording | EmptyFile
     reason: str
 
     @property
@@ -32,7 +32,7 @@ class Orphan:
 class Kept:
     """A recording the plan cannot judge: this file's reason, and ``why``, what a summary line groups by."""
 
-    recording: Recording
+    recording: Recording | EmptyFile
     reason: str
     why: str = ""
 
@@ -116,7 +116,7 @@ class PrunePlan:
         }
 
 
-def plan(recordings: Iterable[Recording], index: Index | None, root: str | None = None,
+def plan(recordings: Iterable[Recording | EmptyFile], index: Index | None, root: str | None = None,
          by_use: Any = None) -> PrunePlan:
     """Which recordings are orphans under ``index``. With ``root``, a recording whose folder lies
     outside it (links resolved) is kept, and the test files the recordings name are counted.
@@ -139,7 +139,7 @@ def plan(recordings: Iterable[Recording], index: Index | None, root: str | None 
         planned.add(r.path)
         result.total += 1
         fmt = format_for_file(r.path)
-        if "prune" not in fmt.abilities:
+        if not fmt.attributes_tests:
             result.not_judged[fmt.name] = result.not_judged.get(fmt.name, 0) + 1
             continue
         if fmt.name not in sessions:
@@ -204,7 +204,8 @@ def _why(reason: str) -> str:
     return tail if sep else reason
 
 
-def _judge_by_format(result: PrunePlan, r: Recording, attribution: Any, root: str, index: Index | None) -> None:
+def _judge_by_format(result: PrunePlan, r: Recording | EmptyFile, attribution: Any, root: str,
+                     index: Index | None) -> None:
     """A file whose format finds its test (a cassette by its name and the project's fixtures)."""
     import dataclasses
 

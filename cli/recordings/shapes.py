@@ -23,3 +23,11 @@ def as_int(value: Any) -> int | None:
 
 def as_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def type_name(value: Any) -> str:
+    """How a message names a JSON value's type: ``null``, ``an object``, ``a list``, ``a string``…"""
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)

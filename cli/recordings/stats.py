@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from recordings.model import Problem, Recording
-from recordings.shapes import as_dict
 
 
 @dataclass(frozen=True)
@@ -22,46 +21,7 @@ class FileStats:
     normalized: bool
     request_hash: str | None = None  # set when the name does not match it
     file_size: int = 0  # the whole file (a cassette holds several recordings)
-    prunable: bool = True  # whether its format's files are judged for orphans (prune's ability)
-
-
-def quick_usage(doc: dict[str, Any]) -> tuple[int, int]:
-    """(prompt, completion) tokens recorded in a response, reading only where usage lives."""
-    from recordings.reassembly.accumulate import usage_from
-
-    response = as_dict(doc.get("response"))
-    body = response.get("body")
-    usage = None
-    if isinstance(body, dict):
-        data = body.get("__data__", body)
-        if isinstance(data, dict):
-            usage = usage_from(data.get("usage")) or usage_from(data.get("usage_metadata")) or \
-                (usage_from(data) if "eval_count" in data else None)
-    elif isinstance(body, list) and body:
-        if isinstance(body[0], str):  # SSE: the last events carry the totals
-            import orjson
-
-            for line in reversed(body[-12:]):
-                if isinstance(line, str) and line.startswith("data: {"):
-                    try:
-                        event = orjson.loads(line[6:])
-                    except orjson.JSONDecodeError:
-                        continue
-                    inner = event.get("interaction") if isinstance(event.get("interaction"), dict) else event
-                    usage = usage_from(inner.get("usage"))
-                    if usage:
-                        break
-        else:
-            for item in reversed(body[-3:]):
-                if isinstance(item, dict):
-                    data = item.get("__data__", item)
-                    if isinstance(data, dict):
-                        usage = usage_from(data.get("usage")) or usage_from(data.get("usage_metadata"))
-                        if usage:
-                            break
-    if usage is None:
-        return 0, 0
-    return usage.prompt_tokens or 0, usage.completion_tokens or 0
+    prunable: bool = True  # whether its recorder's files are judged for orphans (prune's ability)
 
 
 def file_stats(path: str) -> list[FileStats] | Problem:
@@ -70,36 +30,31 @@ def file_stats(path: str) -> list[FileStats] | Problem:
     from recordings.formats import format_for_file
     from recordings.loader import load
     from recordings.names import hash_of_name
+    from recordings.protocols import quick_usage
 
     try:
-        loaded = load(path)
+        loaded = load(path, empty_ok=True)  # an empty cassette: no entry, counted apart by gather
     except LoadError as exc:
         return Problem(path, exc.reason)
     except RecursionError:
         return Problem(path, "nested too deeply to read")
-    rec, doc = loaded.recording, loaded.doc
-    fmt = format_for_file(path, loaded.raw)  # the hash rules and normalization are the format's abilities
-    size, prunable = len(loaded.raw), "prune" in fmt.abilities
-    if len(loaded.recordings) > 1 or fmt.hashing is None:  # e.g. a cassette: usage per interaction
-        try:
-            docs = fmt.documents(doc)
-            return [FileStats(r, *quick_usage(d), None, True, None, size, prunable)
-                    for r, d in zip(loaded.recordings, docs)]
-        except (RecursionError, TypeError, ValueError) as exc:
-            return Problem(path, f"could not be measured ({type(exc).__name__})")
+    fmt = format_for_file(path, loaded.raw)  # the hash rules and normalization are the recorder's abilities
+    size, prunable = len(loaded.raw), fmt.attributes_tests
     try:
-        prompt, completion = quick_usage(doc)
-        name_ok: bool | None = None
-        h = fmt.hashing.hash_of(rec, doc) if fmt.hashing is not None else None
-        if h is not None:
-            have = hash_of_name(rec.id)
-            name_ok = h == have or (len(have) == 12 and h.startswith(have))
-        normalized = (fmt.normalization is None
-                      or not fmt.normalization.normalize_document(doc, hash_of_name(rec.id), apply=False))
+        out = []
+        for rec, e in zip(loaded.recordings, loaded.exchanges):
+            prompt, completion = quick_usage(e)
+            name_ok: bool | None = None
+            h = fmt.hashing.hash_of(rec, loaded.doc) if fmt.hashing is not None else None
+            if h is not None:
+                have = hash_of_name(rec.id)
+                name_ok = h == have or (len(have) == 12 and h.startswith(have))
+            normalized = fmt.normalization is None or fmt.normalization.is_normalized(path, loaded.doc)
+            out.append(FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h,
+                                 size, prunable))
+        return out
     except (RecursionError, TypeError, ValueError) as exc:
         return Problem(path, f"could not be measured ({type(exc).__name__})")
-    return [FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h, size,
-                      prunable)]
 
 
 @dataclass
@@ -127,6 +82,7 @@ class CorpusStats:
     orphaned: list[str] = field(default_factory=list)
     orphans_refused: str | None = None  # why orphans are not counted (prune would refuse the plan)
     shared: int = 0
+    empty: list[str] = field(default_factory=list)  # valid files that hold no recording
     unreadable: list[Problem] = field(default_factory=list)
     largest: list[tuple[int, str]] = field(default_factory=list)
     growth: list[dict[str, Any]] | None = None
@@ -152,9 +108,11 @@ class CorpusStats:
         if s.name_matches_hash is False:
             self.hash_mismatch.append(r.path)
             if s.request_hash:
-                from recordings.formats.llamastack.hashing import rename_target
+                from recordings.formats import format_for_file
 
-                self.rename_targets[r.path] = rename_target(r.path, s.request_hash)
+                hashing = format_for_file(r.path).hashing
+                if hashing is not None:
+                    self.rename_targets[r.path] = hashing.rename_target(r.path, s.request_hash)
         if not s.normalized:
             self.not_normalized.append(r.path)
         if r.shared and s.prunable:  # a cassette has no shared recordings
@@ -167,9 +125,16 @@ class CorpusStats:
 
     def renamable(self) -> int:
         """How many hash mismatches ``normalize --rehash`` can really rename (target free, claimed once)."""
-        from recordings.formats.llamastack.hashing import rename_advice
+        from recordings.formats import format_for_file
 
-        advice = rename_advice(self.rename_targets)
+        by_recorder: dict[str, tuple[Any, dict[str, str]]] = {}
+        for path, target in self.rename_targets.items():  # each recorder says what its --rehash can rename
+            fmt = format_for_file(path)
+            by_recorder.setdefault(fmt.name, (fmt, {}))[1][path] = target
+        advice: dict[str, str] = {}
+        for fmt, targets in by_recorder.values():
+            if fmt.hashing is not None:
+                advice.update(fmt.hashing.rename_advice(targets))
         return sum(1 for a in advice.values() if " renames it to " in a)
 
     def rehash_fix(self) -> str:
@@ -200,6 +165,7 @@ class CorpusStats:
                 "orphaned": {"count": len(self.orphaned), "fix": "recordings prune (list: recordings ls --orphans)",
                              "files": sorted(self.orphaned), "refused": self.orphans_refused},
                 "shared": {"count": self.shared, "list": "recordings ls --format json (shared: true)"},
+                "empty": {"count": len(self.empty), "files": sorted(self.empty)},
                 "unreadable": {"count": len(self.unreadable), "list": "recordings validate --select syntax,schema",
                                "files": sorted(p.path for p in self.unreadable)},
             },
@@ -239,10 +205,19 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
     result = CorpusStats()
     result.unreadable.extend(problems)
     records = []
-    items = cached_map(file_stats, list(files), "stats", _encode, _decode, cache)
-    for item in progress(items) if progress else items:
+    files = list(files)
+    items = cached_map(file_stats, files, "stats", _encode, _decode, cache)
+    for path, item in zip(files, progress(items) if progress else items):
         if isinstance(item, Problem):
             result.unreadable.append(item)
+            continue
+        if not item:  # an empty cassette: judged for orphans like the others
+            from recordings.formats import format_for_file
+            from recordings.loader import empty_file
+
+            result.empty.append(path)
+            if format_for_file(path).attributes_tests:
+                records.append(empty_file(path))
             continue
         for s in item:
             result.add(s)
@@ -266,7 +241,7 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
 
 def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
     """Bytes per suite of the recordings at git revision ``rev`` (sizes from ``git ls-tree -l``)."""
-    from recordings.formats.llamastack.layout import suite_of
+    from recordings.formats import format_for_file
     from recordings.sources import GitSource, git
 
     src = GitSource(root, rev)
@@ -283,7 +258,8 @@ def suite_sizes_at(root: str, rev: str) -> dict[str, int]:
         parts = meta.split()
         if len(parts) < 4 or parts[1] != "blob" or not is_recording_path(path, "stats"):
             continue
-        sizes[suite_of(os.path.join(src.top, path))] += int(parts[3])
+        full = os.path.join(src.top, path)
+        sizes[format_for_file(full).suite_of(full)] += int(parts[3])
     return dict(sizes)
 
 

@@ -18,7 +18,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
-class Format(str, Enum):
+class OutputFormat(str, Enum):
     text = "text"
     json = "json"
 
@@ -30,12 +30,12 @@ def report_problems(problems: list[Problem]) -> None:
         sys.stderr.write(problem_line(p.path, p.reason) + "\n")
 
 
-def find(paths: list[str] | None, quiet: bool = False, ability: str | None = None) -> Found:
-    """Discover files (those of formats the command ``ability`` takes); a PATH that does not exist is a
-    usage error (exit 2)."""
+def find(paths: list[str] | None, quiet: bool = False, command: str | None = None) -> Found:
+    """Discover files (those of recorders the ``command`` takes); a PATH that does not exist is a usage
+    error (exit 2)."""
     from recordings.discovery import discover
 
-    found = discover(paths or ["."], ability)
+    found = discover(paths or ["."], command)
     if found.missing:
         for m in found.missing:
             sys.stderr.write(f"recordings: {m}: no such file or folder\n")
@@ -43,9 +43,11 @@ def find(paths: list[str] | None, quiet: bool = False, ability: str | None = Non
     if not quiet:
         for notice in found.notices:
             sys.stderr.write(f"note: {notice}\n")
+        from recordings.formats.interface import WHY_NOT
+
         for fmt, n in found.skipped.items():
-            sys.stderr.write(f"note: {n} {fmt} file{'s' if n != 1 else ''} left out: `recordings {ability}` does not "
-                             f"read {fmt} files yet\n")
+            sys.stderr.write(f"note: {n} {fmt} file{'s' if n != 1 else ''} left out: `recordings {command}` does not "
+                             f"take them ({WHY_NOT.get(command or '', 'not read')})\n")
     return found
 
 
@@ -66,6 +68,11 @@ NO_CACHE_HELP = "Read every file; neither use nor update the cache."
 ROOT_HELP = ("Project root: the folder with pyproject.toml or .git (default: the nearest one above the first "
              "PATH, else above the current folder). Ids resolve, test files are read and git revisions are "
              "taken under it.")
+
+
+def default_paths(paths: list[str] | None, root: str | None) -> list[str] | None:
+    """The PATHs a command reads: those given, else the ``--root`` when one is given (else None: ``.``)."""
+    return paths or ([root] if root else None)
 
 
 def project_root(root: str | None, start: str = ".") -> str:

@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format, note, project_root)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat, note,
+                                        project_root)
 
 
 def _side(arg: str, root: str):
@@ -49,7 +50,7 @@ def diff_command(
     show_unchanged: bool = typer.Option(False, "--show-unchanged", help="List unchanged files too."),
     stat: bool = typer.Option(False, "--stat", help="Counts per suite only."),
     name_only: bool = typer.Option(False, "--name-only", help="Only the names of files that differ."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Compare two recordings, two corpora, or a corpus at two git revisions.
 
@@ -96,7 +97,7 @@ def diff_command(
         old.close()
         new.close()
     shown = result if show_unchanged else type(result)([f for f in result.files if f.status != "unchanged"])
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         payload = shown.to_dict()
         payload["summary"] = result.counts()
         payload["suites"] = result.per_suite()
@@ -116,8 +117,8 @@ def diff_command(
     raise typer.Exit(EXIT_FINDINGS if result.differs else EXIT_CLEAN)
 
 
-def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> int:
-    from recordings.corpus_diff import CHANGED, answer_diff, compare_files, deep_diff, parse_file
+def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: OutputFormat) -> int:
+    from recordings.corpus_diff import CHANGED, answer_diff, compare_files, deep_diff, exchanges_of, parse_file
     from recordings.errors import LoadError
     from recordings.loader import read_bytes
     from recordings.output.diffing import render_unified
@@ -133,22 +134,27 @@ def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: Format) -> i
             return EXIT_USAGE
     (ob, od), (nb, nd) = docs
     what: tuple[str, ...]
-    if ob == nb:
-        status, what = "identical", ()
-    else:
-        status, what = compare_files(old_path, od, new_path, nd)
     from recordings.formats import format_for_file
 
+    try:
+        if ob == nb:
+            status, what = "identical", ()
+        else:
+            status, what = compare_files(old_path, od, new_path, nd)
+        pairs = list(zip(exchanges_of(old_path, od, ob), exchanges_of(new_path, nd, nb))) \
+            if status != "identical" else []
+    except LoadError as exc:  # a shape the recorder cannot read into exchanges
+        sys.stderr.write(f"{exc.path}: {exc.reason}\n")
+        return EXIT_USAGE
     fmt_ = format_for_file(new_path, nb)
-    pairs = list(zip(fmt_.documents(od), fmt_.documents(nd))) if status != "identical" else []
-    several = len(pairs) > 1 or fmt_.name != "llama-stack"
+    several = len(pairs) > 1 or not fmt_.one_per_file
     semantic, unified = [], []
     for i, (a, b) in enumerate(pairs):  # a cassette: interaction by interaction
         prefix = f"#{i} " if several else ""
         semantic += [prefix + line for line in deep_diff(a, b, exact=exact)]
         names = (f"{old_path}#{i}", f"{new_path}#{i}") if several else (old_path, new_path)
         unified += answer_diff(a, b, *names)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_json({"old": old_path, "new": new_path, "status": status, "what": list(what),
                     "differences": semantic, "answer_diff": unified})
     else:

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat)
 
 
 @app.command("explain")
@@ -27,7 +27,7 @@ def explain_command(
                                                 "recordings/ is the shared fallback (default: "
                                                 "$LLAMA_STACK_TEST_RECORDING_DIR, else tests/integration/common)."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Where a replayer looks for a hash, whether the file exists anywhere, and what differs.
 
@@ -37,7 +37,7 @@ def explain_command(
     """
     import orjson
 
-    from recordings.formats.llamastack.explain import explain_hash, explain_request, request_from_json
+    from recordings.replay import explain_hash, explain_request, request_from_json
     from recordings.output.explaining import render_explanation
     from recordings.output.jsonout import write_json
     from recordings.project import find_root
@@ -59,7 +59,7 @@ def explain_command(
             text = sys.stdin.buffer.read() if request == "-" else open(request, "rb").read()
             data = orjson.loads(text)
             req = request_from_json(data, endpoint, method.upper(), url)
-            ex = explain_request(project, test_id, req, recording_dir=recording_dir)
+            ex = explain_request(project, test_id, req, recording_dir)
         except OSError as exc:
             sys.stderr.write(f"recordings: cannot read {request}: {exc.strerror}\n")
             raise typer.Exit(EXIT_USAGE)
@@ -68,11 +68,11 @@ def explain_command(
             raise typer.Exit(EXIT_USAGE)
     elif request_hash:
         h = request_hash.strip().removesuffix(".json")
-        ex = explain_hash(project, h, test_id, recording_dir=recording_dir)
+        ex = explain_hash(project, h, test_id, recording_dir)
     else:
         sys.stderr.write("recordings: give a HASH, or --test-id with --request FILE\n")
         raise typer.Exit(EXIT_USAGE)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_json(ex.to_dict())
     else:
         render_explanation(ex, project, sys.stdout)

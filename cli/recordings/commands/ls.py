@@ -8,8 +8,8 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, VERBOSE_HELP, Format,
-                                        find, note, open_cache, report_kept, report_problems)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, VERBOSE_HELP, OutputFormat,
+                                        default_paths, find, note, open_cache, report_kept, report_problems)
 from recordings.filters import SORT_KEYS
 from recordings.model import Kind, Recording
 
@@ -25,7 +25,8 @@ def _provider_hint(provider: str, files: list[str], cache) -> None:
 
 @app.command("ls")
 def ls_command(
-    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: the --root, "
+                                                                   "else .)."),
     test: Optional[str] = typer.Option(None, "--test",
                                        help="The test_id or a part of it (see below), or a glob with * or ?."),
     model: Optional[str] = typer.Option(None, "--model", help="The model or a part of it, or a glob."),
@@ -42,7 +43,7 @@ def ls_command(
     orphans: bool = typer.Option(False, "--orphans", help="Only recordings whose test is gone (read statically "
                                                            "from the test files, as `prune` does)."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="With --orphans: " + VERBOSE_HELP[0].lower()
@@ -55,23 +56,29 @@ def ls_command(
     the whole value; brackets are always literal.
     """
     from recordings.filters import Filter
+
+    paths = default_paths(paths, root)
     from recordings.loader import scan
-    from recordings.model import Problem
+    from recordings.model import EmptyFile, Problem
     from recordings.output.progress import track
     from recordings.output.terminal import human_size
 
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
-    found = find(paths, ability="ls")
+    found = find(paths, command="ls")
     keep = Filter(test=test, model=model, endpoint=endpoint, suite=suite, provider=provider,
                   kind=kind.value if kind else None, streaming=streaming, exceptions=exceptions)
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
     cache = open_cache(no_cache, paths)
+    empty: list[EmptyFile] = []
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
         if isinstance(item, Problem):
             problems.append(item)
+            continue
+        if isinstance(item, EmptyFile):
+            empty.append(item)
             continue
         total += 1
         if keep(item):
@@ -88,18 +95,19 @@ def ls_command(
         except SourceError as exc:
             sys.stderr.write(f"recordings: {str(exc).removeprefix('refusing to prune: ')}\n")
             raise typer.Exit(EXIT_FINDINGS)
-        result = plan(records, index, project)
+        result = plan([*records, *empty], index, project)
         cache.save()
         refusal = result.refusal(project)
         gone = {o.recording.path for o in result.orphans} if refusal is None else set()
         records = [r for r in records if r.path in gone]  # every interaction of an orphan cassette
+        empty = [e for e in empty if e.path in gone]
         report_kept(result, verbose)
         if refusal:
             sys.stderr.write(f"recordings: orphans not listed: {refusal}\n")
     if provider is not None and not records and total:
         _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         from recordings.output.jsonout import write_json_list
 
         write_json_list(r.to_dict() for r in records)
@@ -112,5 +120,10 @@ def ls_command(
     summary = f"{shown} recording{'s' if total != 1 else ''}, {human_size(sum(r.size for r in records))}"
     if problems:
         summary += f"; {len(problems)} unreadable"
+    if empty:
+        from recordings.output.terminal import shell_command
+
+        summary += (f"; {len(empty)} {'orphan ' if orphans else ''}file{'s' if len(empty) != 1 else ''} "
+                    f"holding no recording (e.g. {shell_command([empty[0].path])})")
     note(summary)
     raise typer.Exit(EXIT_FINDINGS if problems or (orphans and refusal) else EXIT_CLEAN)

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (NO_CACHE_HELP, Format, find, note, open_cache,
+from recordings.commands.common import (NO_CACHE_HELP, OutputFormat, find, note, open_cache,
                                         report_problems)
 from recordings.output.progress import track
 
@@ -43,7 +43,7 @@ def normalize_command(
                                        "response_id/create_time/Date, Anthropic msg_ ids). Off by default: the "
                                        "recorder leaves them."),
     rehash: bool = typer.Option(False, "--rehash", help="Rename files whose request hash differs from their name."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -52,7 +52,7 @@ def normalize_command(
     from recordings.output.jsonout import write_json
     from recordings.output.terminal import visible
 
-    found = find(paths, ability="normalize")
+    found = find(paths, command="normalize")
     mode = "diff" if diff else "check" if check else "write"
     from recordings.config import ConfigError, load_config
 
@@ -77,12 +77,12 @@ def normalize_command(
         elif plan.status == "change":
             if diff:
                 _show_diff(plan)
-            elif fmt is Format.text:
+            elif fmt is OutputFormat.text:
                 target = f" -> {os.path.basename(plan.new_path)}" if plan.new_path else ""
                 verb = "would change" if check else "normalized"
                 sys.stdout.write(f"{visible(plan.path)}{visible(target)}: {verb}: {_describe(plan.changes)}\n")
     result = run.result
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_json(result.to_dict())
     for tmp in result.temps_removed:
         sys.stderr.write(f"{visible(tmp)}: removed a stale temp file from an interrupted run\n")

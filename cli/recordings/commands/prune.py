@@ -11,17 +11,18 @@ from typer.core import TyperCommand
 
 from recordings.commands import app
 from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP,
-                                        VERBOSE_HELP, Format, find, note, open_cache, report_kept, report_problems)
+                                        VERBOSE_HELP, OutputFormat, default_paths, find, note, open_cache, report_kept,
+                                        report_problems)
 
 
 def scan_recordings(paths, cache, quiet: bool = False):
     from recordings.output.progress import track
 
     from recordings.loader import scan
-    from recordings.model import Problem, Recording
+    from recordings.model import EmptyFile, Problem, Recording
 
-    found = find(paths, ability="prune")
-    records: list[Recording] = []
+    found = find(paths, command="prune")
+    records: list[Recording | EmptyFile] = []
     problems = list(found.problems)
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
         if isinstance(item, Problem):
@@ -45,7 +46,8 @@ class _SplitAtDoubleDash(TyperCommand):
 @app.command("prune", cls=_SplitAtDoubleDash)
 def prune_command(
     ctx: typer.Context,
-    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: .)."),
+    paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: the --root, "
+                                                                   "else .)."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     collect: bool = typer.Option(False, "--collect", help="Ask pytest which tests exist (--collect-only); "
                                                           "extra pytest arguments go after --."),
@@ -69,7 +71,7 @@ def prune_command(
     max_fraction: float = typer.Option(0.5, "--max-fraction", min=0.0, max=1.0,
                                        help="Refuse when a larger share of the corpus would go."),
     trash: Optional[str] = typer.Option(None, "--trash", help="Move files into DIR instead of deleting them."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json (the plan)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json (the plan)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help=VERBOSE_HELP),
@@ -81,6 +83,7 @@ def prune_command(
     from recordings.project import given_root
     from recordings.prune import git_status, plan, remove
 
+    paths = default_paths(paths, root)
     if collect_args:
         collect = True
     found_root = given_root(root, paths)
@@ -135,7 +138,7 @@ def prune_command(
                                                           for t, m in by_use.evidence.misses()]}
         if interactions:
             usage["interactions"] = interactions_report(by_use.evidence)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_json({"source": source, **result.to_dict(), **({"usage": usage} if usage else {})})
     else:
         render_plan(result, sys.stdout)

@@ -9,17 +9,16 @@ from typing import Any, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, Format, project_root)
+from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat, project_root)
 
 
 def _write_raw(file_format: Any, loaded: Any, index: int | None) -> None:
-    """``--raw``: the file's bytes; for one interaction of a cassette, its decoded response body."""
+    """``--raw``: the file's bytes; for one exchange of a file of several (``CASSETTE#N``), its response body
+    as the recorder shows it."""
     out = getattr(sys.stdout, "buffer", None)
     data = loaded.raw
-    if index is not None and file_format.name == "vcr":
-        from recordings.formats.vcr.cassette import interactions
-
-        data = interactions(loaded.doc)[index].response_body.data
+    if index is not None:
+        data = file_format.raw_response(loaded.exchanges[index])
     sys.stdout.flush()
     if out is not None:
         out.write(data)
@@ -35,10 +34,10 @@ def show_command(
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     raw: bool = typer.Option(False, "--raw", help="Print the file exactly as stored."),
     chunks: bool = typer.Option(False, "--chunks", help="Also show the delta timeline of a stream."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text or json."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show one recording: metadata, the request as a conversation, and the reassembled answer."""
-    from recordings.conversation import conversation
+    from recordings.protocols.conversation import conversation
     from recordings.errors import LoadError, LookupFailed
     from recordings.formats import format_for_file
     from recordings.loader import load
@@ -46,7 +45,7 @@ def show_command(
     from recordings.output.jsonout import write_json
     from recordings.output.showing import render_answer, render_conversation, render_metadata, render_timeline
     from recordings.output.terminal import Printer, visible
-    from recordings.reassembly import reassemble, timeline
+    from recordings.protocols import reassemble, timeline
 
     root = project_root(root)
     index: int | None = None
@@ -60,18 +59,17 @@ def show_command(
         for c in exc.candidates:
             sys.stderr.write(f"  {c}\n")
         short = len(ref.removesuffix(".json")) < MIN_PREFIX
-        if fmt is Format.json:
+        if fmt is OutputFormat.json:
             write_json({"error": str(exc), "candidates": list(exc.candidates)})
         raise typer.Exit(EXIT_USAGE if short else EXIT_FINDINGS)
     try:
         loaded = load(path)
     except LoadError as exc:
         sys.stderr.write(f"{visible(exc.path)}: {visible(exc.reason)}\n")
-        if fmt is Format.json:  # stdout stays JSON, and says what went wrong
+        if fmt is OutputFormat.json:  # stdout stays JSON, and says what went wrong
             write_json({"path": exc.path, "error": exc.reason})
         raise typer.Exit(EXIT_FINDINGS)
     file_format = format_for_file(path, loaded.raw)
-    docs = file_format.documents(loaded.doc)
     chosen = list(range(len(loaded.recordings)))
     if index is not None:
         if not 0 <= index < len(chosen):
@@ -85,10 +83,10 @@ def show_command(
     payloads = []
     p = Printer(sys.stdout)
     for i in chosen:
-        doc, rec = docs[i], loaded.recordings[i]
-        answer = reassemble(doc)
-        conv = conversation(doc)
-        if fmt is Format.json:
+        e, rec = loaded.exchanges[i], loaded.recordings[i]
+        answer = reassemble(e)
+        conv = conversation(e)
+        if fmt is OutputFormat.json:
             payload: dict[str, Any] = {"recording": rec.to_dict(), "request": conv.to_dict(),
                                        "answer": answer.to_dict()}
             if chunks:
@@ -96,7 +94,7 @@ def show_command(
                     {"chunk": d.chunk, "choice": d.choice, "field": d.field,
                      "value": d.value.to_dict() if hasattr(d.value, "to_dict") else d.value,
                      "tool_index": d.tool_index, "tool_id": d.tool_id, "tool_name": d.tool_name}
-                    for d in timeline(doc)
+                    for d in timeline(e)
                 ]
             payloads.append(payload)
             continue
@@ -105,11 +103,11 @@ def show_command(
         render_metadata(p, rec)
         render_conversation(p, conv)
         if chunks:
-            render_timeline(p, timeline(doc))
+            render_timeline(p, timeline(e))
         rtype = rec.response_type or ""
         if ("/" in rtype or rtype == "bytes") and answer.form in ("empty", "unknown"):  # an image, a PDF, audio
             p.line(f"body: {rtype}, {rec.size} bytes (not text: not shown; --raw prints it)")
         else:
             render_answer(p, answer)
-    if fmt is Format.json:
+    if fmt is OutputFormat.json:
         write_json(payloads[0] if len(payloads) == 1 else {"path": path, "recordings": payloads})

@@ -59,6 +59,7 @@ Rules (id, default severity, what it checks):
   bytes         warning the file is byte-identical to json.dumps(obj, indent=2) + newline
   stream        warning chunks share one id; a finish reason unless an exception ended it; tool arguments are valid JSON
   cassette      error   an interactions list of request/response mappings; declared content-encodings decode
+  har           error   a log.entries list of request/response mappings, each with a method, a url and a status
   secrets       error   no API keys, tokens, credential headers or key-bearing query strings
   duplicate     warning two files hold the same request for the same test (models- lists excepted)
 """
@@ -93,7 +94,7 @@ def validate_command(
     except ConfigError as exc:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
-    found = find(paths, ability="validate")
+    found = find(paths, command="validate")
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))

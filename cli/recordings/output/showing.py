@@ -6,10 +6,10 @@ from typing import Any
 
 import orjson
 
-from recordings.conversation import Conversation
+from recordings.protocols.conversation import Conversation
 from recordings.model import Answer, Recording
 from recordings.output.terminal import Printer, human_size, visible
-from recordings.reassembly import Delta
+from recordings.protocols import Delta
 
 LABEL = "bold cyan"
 ROLE = "bold magenta"
@@ -26,7 +26,7 @@ def render_metadata(p: Printer, r: Recording) -> None:
     p.parts(("recording ", "bold"), (visible(r.id), "bold yellow"))
     _meta(p, "path", r.path)
     _meta(p, "suite", r.suite)
-    _meta(p, "test", r.test_id or "(shared: no test_id)")
+    _meta(p, "test", r.test_id or ("(shared: no test_id)" if r.shared else "(unknown: the file names no test)"))
     _meta(p, "kind", " ".join(x for x in (r.kind.value, r.method or "", r.endpoint or "") if x))
     _meta(p, "url", r.url)
     _meta(p, "provider", r.provider)

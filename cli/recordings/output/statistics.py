@@ -64,6 +64,7 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
         ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"
          if not s.orphans_refused else f"not counted: {s.orphans_refused}"),
         ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
+        ("empty (no recording in the file)", len(s.empty), "recordings validate"),
         ("unreadable", len(s.unreadable), "recordings validate"),
     ]
     width = max(len(h[0]) for h in health)

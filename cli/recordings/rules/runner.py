@@ -108,7 +108,7 @@ def corpus_key(path: str) -> tuple[str | None, str] | None:
     item = load_one(path)
     if not isinstance(item, Loaded):
         return None
-    ctx = FileContext(path, item.raw, item.doc, item.recording)
+    ctx = FileContext(path, item.raw, item.doc, item.recording, format_for_file(path, item.raw))
     try:
         return ctx.file_format().corpus_key(ctx)
     except (TypeError, ValueError, RecursionError):

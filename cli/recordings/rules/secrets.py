@@ -26,8 +26,11 @@ import binascii
 import re
 from typing import Iterator
 
+from recordings.placeholders import is_placeholder
 from recordings.rules import bytescan
 from recordings.rules.types import FileContext, Finding
+
+__all__ = ["is_placeholder", "scan_bytes", "check"]
 
 ID = "secrets"
 SEVERITY = "error"
@@ -77,31 +80,6 @@ _HEADER_ANYWHERE = re.compile(
     rb'\\?"((?i:authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|openai-api-key|cookie|set-cookie|'
     rb'ocp-apim-subscription-key|x-auth-token|x-access-token))\\?"\s*:\s*\\?"((?:[^"\\]|\\[^"])*)\\?"')
 _QUERY_KEY = re.compile(r"[?&](?:key|api[_-]?key|access_token|token|sig|signature)=([^&#\s]+)", re.I)
-PLACEHOLDERS = {"", "redacted", "<redacted>", "[redacted]", "***", "xxx", "dummy", "fake", "test", "none", "null",
-                "__normalized__", "filtered", "<filtered>", "placeholder", "secret", "token", "api_key", "key",
-                "your-api-key", "your_api_key", "<api_key>", "<token>", "changeme"}
-_PLACEHOLDER_WORDS = ("redacted", "filtered", "***", "xxxx", "fake", "dummy", "placeholder", "your-",
-                      "your_", "<", "test-key", "test_key", "sk-test", "scrubbed", "removed")
-
-
-def is_placeholder(value: str) -> bool:
-    """A credential value that only stands in for one: ``<redacted>``, ``Bearer ***``, ``fake-key``…"""
-    v = value.strip().lower()
-    if v.startswith("basic "):  # Basic credentials: the password decides
-        try:
-            decoded = base64.b64decode(value.strip()[6:].strip(), validate=True).decode("utf-8")
-        except (binascii.Error, ValueError):
-            decoded = ""
-        if ":" in decoded:
-            return is_placeholder(decoded.partition(":")[2])
-    for scheme in ("bearer ", "basic ", "token ", "apikey "):
-        if v.startswith(scheme):
-            v = v[len(scheme):].strip()
-    if v in PLACEHOLDERS or set(v) <= set("*x.-_ "):
-        return True
-    return any(w in v for w in _PLACEHOLDER_WORDS)
-
-
 def _b64_literals() -> list[tuple[bytes, bytes]]:
     """(prefix, a piece of its base64 spelling) at each of the three alignments. A base64 key
     contains one of these pieces; the pieces are only hints, confirmed by decoding."""

@@ -33,17 +33,23 @@ class FileContext:
 
     path: str
     raw: bytes
-    doc: dict[str, Any]
+    doc: Any  # the recorder's own parsed document
     recording: Recording | None  # None when the shape is too wrong for the model
-    format: Any = None  # the file's Format (found from the path and bytes when not given)
+    format: Any  # the file's recorder (a recordings.formats.interface.Recorder)
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def file_format(self) -> Any:
-        if self.format is None:
-            from recordings.formats import format_for_file
-
-            self.format = format_for_file(self.path, self.raw)
         return self.format
+
+    @property
+    def exchanges(self) -> Any:
+        """The file's exchanges, read once per context (an empty list when the shape is too wrong)."""
+        def read() -> Any:
+            try:
+                return self.format.exchanges(self.path, self.doc, len(self.raw))
+            except Exception:  # noqa: BLE001 - a file the shape rule reports
+                return []
+        return self.cached("exchanges", read)
 
     def cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:

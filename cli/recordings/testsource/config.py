@@ -13,6 +13,7 @@ character.
 from __future__ import annotations
 
 import configparser
+import sys
 import os
 import shlex
 from dataclasses import dataclass, field
@@ -102,7 +103,10 @@ def _ini_table(path: str) -> dict[str, object] | None:
     name = os.path.basename(path)
     try:
         if name == "pyproject.toml":
-            from recordings.config import tomllib
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # pragma: no cover - exercised on 3.10 only
+                import tomli as tomllib
 
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)

@@ -1,36 +1,48 @@
-"""Llama Stack's recorder: one JSON file per request, named by the hash of the request.
+"""OGX's recorder (formerly Llama Stack's): one JSON file per request, named by the hash of the request.
 
-See ``../shared/docs/recording-format.md``: layouts (:mod:`.layout`), the document and its
-request kinds (:mod:`.document`), the request-hash rules (:mod:`.hashing`), normalization
-(:mod:`.normalization`) and the rules only this format has (:mod:`.rules`).
+See ``../shared/docs/recording-format.md``: layouts (:mod:`.layout`), the document and its request kinds
+(:mod:`.document`, which also turns it into an exchange), the request-hash rules (:mod:`.hashing`),
+normalization (:mod:`.normalization`), replay lookups (:mod:`.explain`) and the rules only this recorder
+has (:mod:`.rules`).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from recordings.formats import Format
+from recordings.formats.interface import Recorder
 from recordings.formats.llamastack import layout
-from recordings.model import Recording
+from recordings.model import Exchange, Recording
+
+if TYPE_CHECKING:
+    from recordings.formats.interface import Explain, Hashing, Normalization
 
 
-class LlamaStackFormat(Format):
+class LlamaStackFormat(Recorder):
     name = "llama-stack"
     rule_modules = tuple(f"recordings.formats.llamastack.rules.{m}" for m in
                          ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream"))
     shape_rule = "schema"
+    suffixes = (".json",)
+    one_per_file = True
 
     @property
-    def hashing(self) -> Any:  # imported when first asked: ls and show never need it
+    def hashing(self) -> Hashing:  # imported when first asked: ls never needs it
         from recordings.formats.llamastack import hashing
 
         return hashing
 
     @property
-    def normalization(self) -> Any:
+    def normalization(self) -> Normalization:
         from recordings.formats.llamastack import normalization
 
         return normalization
+
+    @property
+    def explain(self) -> Explain:
+        from recordings.formats.llamastack import explain
+
+        return explain
 
     def starts_corpus(self, folder_name: str) -> bool:
         return folder_name == layout.FOLDER
@@ -45,13 +57,46 @@ class LlamaStackFormat(Format):
         head = raw[:4096]
         return head.lstrip().startswith(b"{") and b'"request"' in raw and b'"response"' in raw
 
-    def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
+    def summaries(self, path: str, doc: Any, size: int) -> list[Recording]:
         from recordings.formats.llamastack.document import summarize
 
-        return summarize(path, doc, size)
+        return [summarize(path, doc, size)]
+
+    def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
+        from recordings.formats.llamastack.document import exchange_of
+
+        return [exchange_of(path, doc, size)]
+
+    def matches(self, ref: str, path: str) -> bool:
+        """A prefix of the file's name, or of the request hash it carries (``models-<hash>-…``)."""
+        from recordings.names import hash_of_name
+
+        s = self.stem(path)
+        return s.startswith(ref) or hash_of_name(s).startswith(ref)
+
+    def raw_response(self, e: Exchange) -> bytes:
+        import orjson
+
+        doc = e.source if isinstance(e.source, dict) else {}
+        return orjson.dumps(doc.get("response"), option=orjson.OPT_INDENT_2)
 
     def suite_of(self, path: str) -> str:
         return layout.suite_of(path)
+
+    diffs_headers = False  # the recorded request, headers included, is what a test sends
+
+    def diff_request(self, e: Exchange, headers: bool = False) -> tuple[Any, Any]:
+        doc = e.source if isinstance(e.source, dict) else {}
+        return doc.get("request"), {}
+
+    def diff_response_meta(self, e: Exchange) -> dict[str, Any]:
+        doc = e.source if isinstance(e.source, dict) else {}
+        response = doc.get("response")
+        return {k: v for k, v in response.items() if k != "body"} if isinstance(response, dict) else {}
+
+    def diff_exact(self, e: Exchange) -> dict[str, Any]:
+        doc = e.source if isinstance(e.source, dict) else {}
+        return {k: doc.get(k) for k in ("test_id", "request", "response")}
 
     def stream_texts(self, ctx: Any) -> list[str]:
         from recordings.formats.llamastack.chat_stream import chat_stream_of

@@ -6,7 +6,7 @@ and returns what the rules need: the ``stream`` rule (ids, finish reason, tool c
 (the text a key may be split across), ``normalized`` (that nothing needs normalizing) and
 ``schema`` (that every chunk is a serialized object). A file's chunks are read once per validate,
 not once per rule. Chunks that carry tool-call fragments go through the one reassembly
-(:mod:`recordings.reassembly`), so fragments merge exactly as ``show`` merges them.
+(:mod:`recordings.protocols`), so fragments merge exactly as ``show`` merges them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from recordings.reassembly.accumulate import Accumulator
-from recordings.reassembly.openai import chat_chunk_deltas
+from recordings.protocols.accumulate import Accumulator
+from recordings.protocols.openai import chat_chunk_deltas
 
 
 @dataclass(frozen=True, slots=True)

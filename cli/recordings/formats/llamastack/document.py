@@ -1,7 +1,10 @@
-"""A Llama Stack recording document (one JSON object) read into the model's :class:`Recording`.
+"""An OGX (formerly Llama Stack) recording document (one JSON object) read into the model.
 
-:func:`summarize` takes the cheap fields (kind, endpoint, provider, model, test, stream shape)
-with a one-line :class:`~recordings.errors.LoadError` when the shape is wrong.
+:func:`summarize` takes the cheap fields (kind, endpoint, provider, model, test, stream shape) into a
+:class:`~recordings.model.Recording`, with a one-line :class:`~recordings.errors.LoadError` when the
+shape is wrong; :func:`exchange_of` turns the document into an :class:`~recordings.model.Exchange`,
+with the recorder's ``{"__type__", "__data__"}`` envelopes unwrapped (the document stays the
+exchange's ``source``, for this format's own rules).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from urllib.parse import urlsplit
 
 from recordings.errors import LoadError
 from recordings.formats.llamastack.layout import suite_of
-from recordings.loader import _type_name
-from recordings.model import ExceptionInfo, Kind, Recording
+from recordings.shapes import type_name as _type_name
+from recordings.model import Body, Exchange, ExceptionInfo, Kind, Recording, Request, Response
 from recordings.names import stem
 from recordings.nodeid import try_parse_node_id
 from recordings.providers import provider_for_url
@@ -154,4 +157,56 @@ def summarize(path: str, doc: dict[str, Any], size: int) -> Recording:
         status=_status(response.get("status")),
         size=size,
         response_type=response_type_of(body),
+        shared=not test_id,
     )
+
+
+def unwrap(item: Any) -> Any:
+    """A serialized object's data (``{"__type__": …, "__data__": {…}}`` → ``{…}``); anything else as it is."""
+    if type(item) is dict:
+        data = item.get("__data__")
+        if type(data) is dict and isinstance(item.get("__type__"), str):
+            return data
+    return item
+
+
+_REQUEST_BODY = {Kind.INFERENCE: "body", Kind.HTTP: "payload", Kind.TOOL: "kwargs"}
+
+
+def exchange_of(path: str, doc: dict[str, Any], size: int = 0) -> Exchange:
+    """The document as one exchange (LoadError when its shape is wrong, as :func:`summarize` says)."""
+    from recordings import streams
+
+    rec = summarize(path, doc, size)
+    request, response = doc["request"], doc["response"]
+    kind = rec.kind
+    body_key = _REQUEST_BODY.get(kind)
+    headers = request.get("headers")
+    extra = {k: v for k, v in request.items() if k not in ("method", "url", "headers", "endpoint", body_key)}
+    metadata = request.get("provider_metadata")
+    named = metadata.get("provider") if isinstance(metadata, dict) else None
+    req = Request(
+        method=rec.method, url=rec.url,
+        headers={str(k): v if isinstance(v, str) else str(v) for k, v in headers.items()}
+        if isinstance(headers, dict) else {},
+        body=Body(json=request.get(body_key) if body_key else None, stored="json",
+                  content_type="application/json" if body_key else None),
+        endpoint=rec.endpoint, model=rec.model,
+        provider=rec.provider if kind in (Kind.TOOL, Kind.FILE_PROCESSOR) or named else None, extra=extra)
+    body = response.get("body")
+    streamed = response.get("is_streaming") is True
+    stream = None
+    json_body: Any = None
+    if isinstance(body, list) and streamed:
+        if body and isinstance(body[0], str):  # server-sent-event lines
+            stream = streams.sse_lines(body)
+        else:
+            stream = streams.json_array([unwrap(item) for item in body], kind="objects")
+    elif isinstance(body, list):
+        json_body = [unwrap(item) for item in body]
+    else:
+        json_body = unwrap(body)
+    resp = Response(status=rec.status, headers={}, body=Body(json=json_body, stored="json" if body is not None
+                                                                else "none"),
+                    stream=stream, streamed=streamed, error=exception_of(response))
+    return Exchange(req, resp, path, 0, kind, rec.test_id, source=doc)

@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from recordings.discovery import discover
 from recordings.formats.llamastack.hashing import request_hash
 from recordings.formats.llamastack.document import request_kind
-from recordings.loader import scan
-from recordings.model import Kind, Problem, Recording
+from recordings.model import Kind, Recording
 from recordings.nodeid import try_parse_node_id
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
@@ -113,28 +111,16 @@ def _lookups(root: str, test_id: str | None, h: str, recording_dir: str | None =
     return out
 
 
-def _corpus(root: str) -> tuple[list[Recording], list[Problem]]:
-    found = discover([root], "explain")
-    recs: list[Recording] = []
-    problems = list(found.problems)
-    for item in scan(found.files):
-        if isinstance(item, Problem):
-            problems.append(item)
-        else:
-            recs.append(item)
-    return recs, problems
-
-
-def explain_hash(root: str, h: str, test_id: str | None = None,
-                 corpus: list[Recording] | None = None, recording_dir: str | None = None) -> Explanation:
-    """Where replay looks for ``h`` (a full hash, or a prefix or name resolved as ``show`` does)."""
-    from recordings.lookup import matching
+def explain_hash(root: str, h: str, test_id: str | None, corpus: Any,
+                 recording_dir: str | None = None) -> Explanation:
+    """Where replay looks for ``h`` (a full hash, or a prefix or name resolved as ``show`` does). ``corpus`` is
+    what the core read of the project (:class:`recordings.formats.interface.ExplainCorpus`)."""
     from recordings.names import hash_of_name, stem
 
     root = os.path.abspath(root)
-    recs = corpus if corpus is not None else _corpus(root)[0]
+    recs = corpus.recordings
     if not re.fullmatch(r"[0-9a-f]{64}", h):
-        hits = matching(h, [r.path for r in recs])
+        hits = corpus.matching(h)
         stems = sorted({hash_of_name(stem(p)) for p in hits})
         if len(stems) == 1 and re.fullmatch(r"[0-9a-f]{64}", stems[0]):
             h = stems[0]
@@ -152,7 +138,7 @@ def explain_hash(root: str, h: str, test_id: str | None = None,
     ex.elsewhere = [r for r in recs if _matches_hash(r.path, h) and os.path.abspath(r.path) not in looked]
     if test_id:
         ex.test_recordings = sorted((r for r in recs if r.test_id == test_id), key=lambda r: r.path)
-        ex.test_known = bool(ex.test_recordings) or _test_exists(root, test_id)
+        ex.test_known = bool(ex.test_recordings) or corpus.test_exists(test_id)
     if ex.found:
         where = next(lk.path for lk in ex.lookups if lk.exists)
         ex.verdict = f"found: replay reads {os.path.relpath(where, root)}"
@@ -165,15 +151,6 @@ def explain_hash(root: str, h: str, test_id: str | None = None,
     else:
         ex.verdict = "not recorded: no file for this hash anywhere in the corpus"
     return ex
-
-
-def _test_exists(root: str, test_id: str) -> bool:
-    from recordings.live_tests import ALIVE, StaticIndex
-
-    tid = try_parse_node_id(test_id)
-    if tid is None:
-        return False
-    return StaticIndex(root).verdict(tid).status == ALIVE
 
 
 def request_from_json(data: Any, endpoint: str, method: str, url: str | None) -> dict[str, Any]:
@@ -203,16 +180,15 @@ def infer_url(recs: list[Recording], test_id: str, endpoint: str | None) -> tupl
     return None, ""
 
 
-def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int = 5,
+def explain_request(root: str, test_id: str, request: dict[str, Any], corpus: Any, limit: int = 5,
                     recording_dir: str | None = None) -> Explanation:
     from recordings.formats.llamastack.hashing import hash_inputs
-    from recordings.loader import load
 
     kind = request_kind(request)
     if kind is None or kind is Kind.FILE_PROCESSOR:
         raise ValueError("the request has no hash rule (expected an inference, HTTP or tool request)")
     root = os.path.abspath(root)
-    recs, _ = _corpus(root)
+    recs = corpus.recordings
     assumed = ""
     if kind is Kind.INFERENCE and not request.get("url"):
         url, assumed = infer_url(recs, test_id, request.get("endpoint"))
@@ -220,7 +196,7 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
         if not url:
             assumed = f"no recording uses {request.get('endpoint')}: url {request['url']} assumed (pass --url)"
     h = request_hash(kind, request, test_id)
-    ex = explain_hash(root, h, test_id, recs, recording_dir)
+    ex = explain_hash(root, h, test_id, corpus, recording_dir)
     ex.assumed = assumed
     if ex.found:
         return ex
@@ -235,7 +211,7 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
     requests: dict[str, dict[str, Any]] = {}
     for r in same:
         try:
-            requests[r.path] = load(r.path).doc["request"]
+            requests[r.path] = corpus.request_of(r.path)
             theirs = hash_inputs(kind, requests[r.path], r.test_id)
         except Exception:  # noqa: BLE001 - an unreadable candidate is simply not a candidate
             continue
@@ -245,10 +221,8 @@ def explain_request(root: str, test_id: str, request: dict[str, Any], limit: int
     scored.sort(key=lambda c: (c.distance, c.recording.path))
     ex.candidates = scored[:limit]
     if scored:
-        from recordings.corpus_diff import deepdiff_lines
-
         best = scored[0].recording
-        ex.differences = deepdiff_lines(requests[best.path], request)
+        ex.differences = corpus.diff_lines(requests[best.path], request)
         ex.verdict = (f"not recorded: the closest recording of this test and endpoint is {best.id[:12]} "
                       f"({len(ex.differences)} field{'s differ' if len(ex.differences) != 1 else ' differs'})")
     return ex

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recordings.names import hash_of_name
-from recordings.normalizer import FilePlan
+from recordings.rewrite import FilePlan
 
 EPOCH = "1970-01-01T00:00:00.000000Z"
 DURATIONS = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")
@@ -179,6 +179,13 @@ def normalize_document(doc: dict[str, Any], request_hash: str, *, extended: bool
     return changes
 
 
+def is_normalized(path: str, doc: dict[str, Any]) -> bool:
+    """Whether every volatile field of a recording is in the recorder's normalized form (bytes aside)."""
+    from recordings.names import stem
+
+    return not normalize_document(doc, hash_of_name(stem(path)), apply=False)
+
+
 # --- planning a normalization of one file (the normalizer applies it) ------------------
 
 
@@ -195,17 +202,15 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     import os
 
     from recordings.errors import LoadError
-    from recordings.formats import format_for_file
-    from recordings.formats.llamastack.document import has_recording_shape
-    from recordings.loader import exact_document, read_bytes
+    from recordings.files import exact_document, parse_document, read_bytes
+    from recordings.formats.llamastack.document import has_recording_shape, summarize
 
     try:
         raw = read_bytes(path)
-        fmt = format_for_file(path, raw)
-        doc = fmt.parse(path, raw)
+        doc = parse_document(path, raw)
         if not rehash and has_recording_shape(doc) and _already_normal(path, doc, raw, extended):
             return FilePlan(path, "unchanged")  # the common case: decided without the model or a rendering
-        rec = fmt.summarize(path, doc, len(raw))
+        rec = summarize(path, doc, len(raw))
     except LoadError as exc:
         return FilePlan(path, "problem", reason=exc.reason)
     except RecursionError:
@@ -262,9 +267,10 @@ def _rehashed_name(rec: Any, doc: dict[str, Any]) -> str | None:
     if rec.kind.value == "file-processor":
         return None
     try:
-        from recordings.reassembly import reassemble
+        from recordings.formats.llamastack.document import exchange_of
+        from recordings.protocols import reassemble
 
-        ids = reassemble(doc).model_ids if rec.id.startswith("models-") else None
+        ids = reassemble(exchange_of(rec.path, doc)).model_ids if rec.id.startswith("models-") else None
         return expected_name(rec.kind, doc["request"], rec.test_id, ids)
     except (TypeError, ValueError, RecursionError):
         return None

@@ -13,34 +13,50 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from recordings.formats import Format
-from recordings.model import Recording
+from recordings.formats.interface import Normalization, Recorder
+from recordings.model import Exchange, Recording
 
 
-SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")
+SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")  # what claims() takes
+
+
+_DECODED: list[Any] = []  # [document, its interactions]: the last cassette decoded, read once for both views
+
+
+def decoded(doc: dict[str, Any]) -> Any:
+    """A parsed cassette's interactions, their bodies decoded (once, when the same document is asked again)."""
+    from recordings.formats.vcr.cassette import interactions
+
+    if _DECODED and _DECODED[0] is doc:
+        return _DECODED[1]
+    found = interactions(doc)
+    _DECODED[:] = [doc, found]
+    return found
 
 
 def _interactions(ctx: Any) -> Any:
     """A rule context's interactions, their bodies decoded once for every rule that asks."""
-    from recordings.formats.vcr.cassette import interactions
-
-    return ctx.cached("interactions", lambda: interactions(ctx.doc))
+    return ctx.cached("interactions", lambda: decoded(ctx.doc))
 
 
-def _scrub() -> Any:
+def _scrub() -> Normalization:
     from recordings.formats.vcr import scrub
 
     return scrub
 
 
-class VcrFormat(Format):
+class VcrFormat(Recorder):
     name = "vcr"
-    abilities = frozenset({"ls", "show", "stats", "diff", "validate", "normalize", "prune"})
+    aliases = ("vcrpy", "cassette", "cassettes")
+    title = "VCR.py"
+    suffixes = (".yaml.gz", ".yml.gz", ".json.gz", ".yaml", ".yml", ".json")
     rule_modules = ("recordings.formats.vcr.rules.cassette",)
     shape_rule = "cassette"
+    may_be_empty = True
+    empty_reason = "cassette has no interactions"
 
     @property
-    def normalization(self) -> Any:
+    def normalization(self) -> Normalization:
         return _scrub()
 
     def starts_corpus(self, folder_name: str) -> bool:
@@ -61,14 +77,12 @@ class VcrFormat(Format):
 
         return parse(path, raw)
 
-    def summarize_all(self, path: str, doc: dict[str, Any], size: int) -> list[Recording]:
+    def summaries(self, path: str, doc: Any, size: int) -> list[Recording]:
         from recordings.formats.vcr.adapter import recording
-        from recordings.formats.vcr.cassette import interactions
-        from recordings.names import stem
 
-        name = stem(path)
+        name = self.stem(path)
         suite = self.suite_of(path)
-        found = interactions(doc)
+        found = decoded(doc)
         for it in found:  # a declared encoding that does not decode is the cassette's problem, named once
             problem = it.request_body.problem or it.response_body.problem
             if problem:
@@ -77,13 +91,10 @@ class VcrFormat(Format):
                 raise LoadError(path, f"interaction #{it.index}: {problem}")
         return [recording(path, it, name, suite, None) for it in found]  # the test: test_attribution, per run
 
-    def summarize(self, path: str, doc: dict[str, Any], size: int) -> Recording:
-        recs = self.summarize_all(path, doc, size)
-        if not recs:
-            from recordings.errors import LoadError
+    def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
+        from recordings.formats.vcr.adapter import exchange
 
-            raise LoadError(path, "cassette has no interactions")
-        return recs[0]
+        return [exchange(path, it) for it in decoded(doc)]
 
     def test_attribution(self) -> Any:
         """A session that finds the test of each cassette from the project's tests (:mod:`.naming`): read each
@@ -111,7 +122,7 @@ class VcrFormat(Format):
         import orjson
 
         from recordings.formats.vcr.adapter import is_streamed
-        from recordings.reassembly.pieces import joined_pieces
+        from recordings.protocols.pieces import joined_pieces
 
         texts: list[str] = []
         for it in _interactions(ctx):
@@ -124,13 +135,6 @@ class VcrFormat(Format):
         from recordings.formats.vcr.credentials import credential_fields
 
         return credential_fields(_interactions(ctx))
-
-    def documents(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
-        """Each interaction as a document for the protocol readers."""
-        from recordings.formats.vcr.adapter import document
-        from recordings.formats.vcr.cassette import interactions
-
-        return [document(it) for it in interactions(doc)]
 
 
 VCR = VcrFormat()

@@ -102,11 +102,9 @@ def _headers(value: Any) -> dict[str, str]:
 
 
 def _header(headers: dict[str, str], name: str) -> str | None:
-    name = name.lower()
-    for k, v in headers.items():
-        if k.lower() == name:
-            return v
-    return None
+    from recordings.bodies import header
+
+    return header(headers, name)
 
 
 def decode_body(value: Any, headers: dict[str, str]) -> Body:
@@ -126,28 +124,11 @@ def decode_body(value: Any, headers: dict[str, str]) -> Body:
     else:
         body.stored, data = "mapping", orjson.dumps(value)
         body.parsed = value
+    from recordings.bodies import decode
+
     encoding = (_header(headers, "content-encoding") or "").strip().lower() or None
     body.encoding = encoding
-    try:
-        if encoding == "gzip":
-            data = gzip.decompress(data)
-        elif encoding == "deflate":
-            try:
-                data = zlib.decompress(data)
-            except zlib.error:
-                data = zlib.decompress(data, -zlib.MAX_WBITS)
-        elif encoding == "br":
-            import brotli
-
-            data = brotli.decompress(data)
-        elif encoding == "zstd":
-            import zstandard
-
-            data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
-        elif encoding not in (None, "identity"):
-            body.problem = f"unknown content-encoding {encoding!r}: shown as stored"
-    except Exception as exc:  # noqa: BLE001 - any codec error is one line about this body
-        body.problem = f"declared content-encoding {encoding} does not decode ({type(exc).__name__})"
+    data, body.problem = decode(data, encoding)
     body.data = data
     return body
 

@@ -122,7 +122,8 @@ class Evaluator:
                 continue
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and self._harmless(stmt.value):
                 continue
-            raise self.unknown(stmt, f"{type(stmt).__name__.lower()} statement in {self.fn.name}")
+            what = _STATEMENTS.get(type(stmt).__name__, f"a {type(stmt).__name__.lower()} statement")
+            raise self.unknown(stmt, f"{self.fn.name} is computed at run time ({what})")
         raise self.unknown(self.fn, f"{self.fn.name} returns nothing")
 
     def _harmless(self, call: ast.Call) -> bool:
@@ -273,6 +274,12 @@ def _returned(stmt: ast.stmt) -> ast.expr | None:
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
         return stmt.value.value
     return None
+
+
+_STATEMENTS = {"For": "a for loop", "AsyncFor": "a for loop", "While": "a while loop", "If": "a condition",
+               "Try": "a try block", "With": "a with block", "Expr": "a call whose value is dropped",
+               "Raise": "a raise", "Assign": "an assignment it cannot follow", "Import": "an import",
+               "ImportFrom": "an import"}
 
 
 class _Request:

@@ -627,8 +627,8 @@ class ProjectNaming:
                 continue
             if scheme.folder is not None:
                 self.folders.setdefault(scheme.folder, []).append(module)
-            elif not any(m is module for m in self.unknown_folders):
-                self.unknown_folders.append(module)
+            elif module.tree is not None and not any(m is module for m in self.unknown_folders):
+                self.unknown_folders.append(module)  # a module that names cassettes (a skimmed one never does)
             for doubt in module.any_name:
                 self._claim_any(scheme, doubt)
             for test in module.tests:
@@ -756,21 +756,23 @@ class ProjectNaming:
             reason = self._gone(module, cls, function, params)
             test_id = self._label(module, cls, function, params)
             return Judgement("orphan", test_id, reason)
+        if self.unknown_folders:  # modules that may write anywhere: none of them has a test of this name
+            return Judgement("orphan", None, f"no test is named {stem}: {self._unknown_folders_text()} have no "
+                                             "test of this name")
         if default_module is not None and not os.path.exists(default_module):
             rel = os.path.relpath(default_module, self.root).replace(os.sep, "/")
-            if self.unknown_folders:
-                return Judgement("orphan", None, f"no test is named {stem} (file gone; {len(self.unknown_folders)} "
-                                                 "modules whose cassette folder is computed at run time have no test "
-                                                 "of this name either)")
             return Judgement("orphan", "::".join((rel, *([cls] if cls else []), function)) +
                              (f"[{params}]" if params is not None else ""), "file gone")
-        if self.unknown_folders:
-            m = self.unknown_folders[0]
-            return Judgement("orphan", None, f"no test is named {stem}: the {len(self.unknown_folders)} test modules "
-                                             f"whose cassette folder is computed at run time (e.g. {m.rel}) have no "
-                                             "test of this name")
         return Judgement("kept", None, "no test's naming puts a cassette in this folder",
                          "no test's naming puts a cassette in this folder: written by other code")
+
+    def _unknown_folders_text(self) -> str:
+        """``the 58 test modules whose cassette folder vcr_cassette_dir (conftest.py:381) computes at run time``."""
+        n = len(self.unknown_folders)
+        doubts = {d.text() for m in self.unknown_folders for p in self.plugins
+                  for d in (self.scheme(m, p).folder_doubt,) if d is not None}
+        why = f" ({sorted(doubts)[0]})" if len(doubts) == 1 else ""
+        return f"the {n} test module{'s' if n != 1 else ''} whose cassette folder is computed at run time{why}"
 
     def _default_module(self, folder: str) -> str | None:
         """The module pytest-recording's default layout gives this folder (``<d>/cassettes/<m>`` → ``<d>/<m>.py``)."""
@@ -917,8 +919,8 @@ class Session:
 
         folder = os.path.dirname(os.path.abspath(path))
         root = self._roots.get(folder)
-        if root is None:
-            root = self._roots[folder] = find_root(folder)
+        if root is None:  # from the folder above the cassette's: a guessed root is the cassettes' parent
+            root = self._roots[folder] = find_root(os.path.dirname(folder))
         try:
             judged = self.judge(path, root)
         except (OSError, ValueError, RecursionError):

@@ -13,30 +13,17 @@ rewritten". Bodies are never touched. Writes are atomic and keep the mode (see t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from recordings.normalizer import FilePlan
+from recordings.headers import CREDENTIAL_HEADERS, PLACEHOLDER, URL_KEY, is_placeholder_value, volatile
+from recordings.rewrite import FilePlan, plan_scrub
 
-from recordings.formats.vcr.credentials import REQUEST_ERRORS, URL_KEY
-
-PLACEHOLDER = "REDACTED"
-CREDENTIAL_HEADERS = (*REQUEST_ERRORS, "cookie")  # the request headers validate reports, redacted
-VOLATILE = ("date", "request-id", "x-request-id", "openai-processing-ms", "x-envoy-upstream-service-time",
-            "server-timing", "set-cookie", "cf-ray", "cf-cache-status", "x-goog-request-id", "alt-svc", "age",
-            "expires", "report-to", "nel", "anthropic-organization-id", "openai-organization", "openai-project")
-VOLATILE_PREFIXES = ("x-ratelimit-", "anthropic-ratelimit-", "cf-", "x-amz-")
+_is_placeholder = is_placeholder_value
 
 
-def _is_placeholder(value: Any, placeholder: str = PLACEHOLDER) -> bool:
-    from recordings.rules.secrets import is_placeholder
-
-    values = value if isinstance(value, list) else [value]
-    return all(isinstance(v, str) and (v in (PLACEHOLDER, placeholder) or is_placeholder(v)) for v in values)
-
-
-def volatile(header: str) -> bool:
-    h = header.lower()
-    return h in VOLATILE or h.startswith(VOLATILE_PREFIXES)
+def is_normalized(path: str, doc: Any) -> bool:
+    """A cassette's scrub state is what ``normalize --check`` reports; ``stats`` counts OGX's ids only."""
+    return True
 
 
 def _dump(doc: Any) -> bytes:
@@ -83,31 +70,18 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: boo
     return counts
 
 
+def _dumper(doc: Any, raw: bytes) -> Callable[[Any], bytes] | None:
+    """vcrpy's YAML dump, when dumping the parsed file unchanged reproduces its bytes."""
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(doc) != raw:
+        return None
+    return _dump
+
+
 def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False,
               options: dict[str, Any] | None = None) -> FilePlan:
     """What scrubbing ``path`` would change (``extended`` and ``rehash`` have no meaning for cassettes)."""
-    import os
-
-    from recordings.errors import LoadError
     from recordings.formats.vcr.cassette import parse
-    from recordings.loader import read_bytes
 
-    try:
-        raw = read_bytes(path)
-        doc = parse(path, raw)
-    except LoadError as exc:
-        return FilePlan(path, "problem", reason=exc.reason)
-    counts = scrub(doc, options, apply=False)
-    if not counts:
-        return FilePlan(path, "unchanged")  # decided without serializing
-    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(doc) != raw:
-        return FilePlan(path, "skipped", counts, reason="unknown style, not rewritten (dumping it unchanged does not "
-                                                        "reproduce its bytes with vcrpy's YAML settings)")
-    plan = FilePlan(path, "change", counts)
-    if os.path.islink(path):
-        plan.status = "link"
-        plan.reason = f"is a symbolic link to {os.path.realpath(path)}: never written through; scrub the target"
-    if keep_bytes:
-        scrub(doc, options)
-        plan.new_bytes, plan.old_bytes = _dump(doc), raw
-    return plan
+    return plan_scrub(path, parse, scrub, _dumper, options, keep_bytes,
+                      "unknown style, not rewritten (dumping it unchanged does not reproduce its bytes with "
+                      "vcrpy's YAML settings)")

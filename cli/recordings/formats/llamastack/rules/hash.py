@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from recordings.rules.types import FileContext, Finding
-from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, stem
+from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, hash_of_name, stem
 from recordings.formats.llamastack.hashing import request_hash
 from recordings.model import Kind
-from recordings.formats.llamastack.normalization import hash_of_name
 
 ID = "hash"
 SEVERITY = "warning"
@@ -32,7 +31,7 @@ def computed_hash(ctx: FileContext) -> str | None:
 def exact_hash(ctx: FileContext) -> str | None:
     """The request hash from an exact reading of the file (only asked when the fast one disagrees)."""
     from recordings.errors import LoadError
-    from recordings.loader import exact_document
+    from recordings.files import exact_document
 
     r = ctx.recording
     if r is None:

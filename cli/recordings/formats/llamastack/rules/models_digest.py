@@ -8,8 +8,8 @@ from recordings.shapes import as_dict
 from recordings.rules.types import FileContext, Finding
 from recordings.names import MODELS, stem
 from recordings.formats.llamastack.hashing import models_digest
-from recordings.reassembly.ollama import ollama_model_names
-from recordings.reassembly.openai import model_ids
+from recordings.protocols.ollama import ollama_model_names
+from recordings.protocols.openai import model_ids
 
 ID = "models-digest"
 SEVERITY = "warning"

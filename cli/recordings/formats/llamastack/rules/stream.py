@@ -7,7 +7,8 @@ from typing import Any, Iterator
 
 from recordings.rules.types import FileContext, Finding
 from recordings.formats.llamastack.chat_stream import chat_stream_of
-from recordings.reassembly import reassemble
+from recordings.formats.llamastack.document import exchange_of
+from recordings.protocols import reassemble
 
 ID = "stream"
 SEVERITY = "warning"
@@ -30,7 +31,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         if isinstance(body, list):
             ids = {item["__data__"]["id"] for item in body if isinstance(item, dict)
                    and isinstance(item.get("__data__"), dict) and "id" in item["__data__"]}
-        answer = ctx.cached("answer", lambda: reassemble(ctx.doc))
+        answer = ctx.cached("answer", lambda: reassemble(exchange_of(ctx.path, ctx.doc, len(ctx.raw))))
         finished = any(c.finish_reason for c in answer.choices)
         has_choices = bool(answer.choices)
         calls = [(c.name or str(c.index), c.arguments) for ch in answer.choices for c in ch.tool_calls]

@@ -1,6 +1,7 @@
 """cassette: an ``interactions`` list of request/response mappings whose declared encodings decode.
 
-Reading the cassette decides it (:mod:`recordings.formats.vcr.cassette`): a shape the model cannot
+An empty ``interactions`` list is valid (a warning). Reading the cassette decides the rest
+(:mod:`recordings.formats.vcr.cassette`): a shape the model cannot
 hold, or a ``content-encoding`` whose body does not decode, is this rule's finding, with the
 interaction named.
 """
@@ -19,5 +20,10 @@ ON_UNSHAPED = True  # it reports what is wrong with a cassette the model cannot 
 
 
 def check(ctx: FileContext) -> Iterator[Finding]:
-    """A cassette that was read whole has no more to say (the runner reports a reading problem)."""
-    return iter(())
+    """A cassette that was read whole has no more to say (the runner reports a reading problem), except
+    when it holds no interaction: valid for vcrpy, which never saves one, so a warning (made by hand or by
+    another tool?)."""
+    doc = ctx.doc if isinstance(ctx.doc, dict) else {}
+    if doc.get("interactions") == []:
+        yield ctx.finding((ID, "warning"), "cassette has no interactions (vcrpy never saves an empty one: made "
+                                           "by hand or by another tool?)", "interactions")

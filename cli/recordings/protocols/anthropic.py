@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import orjson
 
-from recordings.reassembly.accumulate import Delta, usage_from
-from recordings.reassembly.sse import sse_events
+from recordings.protocols.accumulate import Delta, facts, typed_events, usage_from
+from recordings.model import Event
 from recordings.shapes import as_dict
 
 
@@ -29,21 +29,12 @@ def _block_start(n: int, index: int, block: dict[str, Any]) -> Iterator[Delta]:
         yield Delta(n, "tool", args, tool_index=index, tool_id=_s(block.get("id")), tool_name=_s(block.get("name")))
 
 
-def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
+def stream_deltas(events: Iterable[Event]) -> Iterator[Delta]:
     """Deltas of an Anthropic SSE stream."""
-    for n, event, data in sse_events(lines):
-        if not isinstance(data, dict):
-            continue
-        etype = data.get("type") or event
+    for n, etype, data in typed_events(events):
         if etype == "message_start":
             msg = as_dict(data.get("message"))
-            if _s(msg.get("model")):
-                yield Delta(n, "model", msg["model"])
-            if _s(msg.get("role")):
-                yield Delta(n, "role", msg["role"])
-            u = usage_from(msg.get("usage"))
-            if u:
-                yield Delta(n, "usage", u)
+            yield from facts(n, model=msg.get("model"), role=msg.get("role"), usage=msg.get("usage"))
         elif etype == "content_block_start":
             block = data.get("content_block")
             if isinstance(block, dict):
@@ -57,6 +48,13 @@ def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
                 yield Delta(n, "reasoning", delta["thinking"])
             elif dtype == "input_json_delta" and _s(delta.get("partial_json")) is not None:
                 yield Delta(n, "tool", delta["partial_json"], tool_index=_index(data))
+        elif etype == "completion":  # the legacy text completions API (/v1/complete): one piece per event
+            if _s(data.get("completion")):
+                yield Delta(n, "text", data["completion"])
+            if _s(data.get("model")):
+                yield Delta(n, "model", data["model"])
+            if _s(data.get("stop_reason")):
+                yield Delta(n, "finish", data["stop_reason"])
         elif etype == "message_delta":
             delta = as_dict(data.get("delta"))
             if _s(delta.get("stop_reason")):
@@ -73,16 +71,20 @@ def _index(data: dict[str, Any]) -> int:
 
 def message_deltas(body: dict[str, Any]) -> Iterator[Delta]:
     """A whole Anthropic ``message`` object as deltas."""
-    if _s(body.get("model")):
-        yield Delta(0, "model", body["model"])
-    if _s(body.get("role")):
-        yield Delta(0, "role", body["role"])
+    yield from facts(0, model=body.get("model"), role=body.get("role"))
     content = body.get("content")
     for i, block in enumerate(content if isinstance(content, list) else ()):
         if isinstance(block, dict):
             yield from _block_start(0, i, block)
+    yield from facts(0, finish=body.get("stop_reason"), usage=body.get("usage"))
+
+
+def completion_deltas(body: dict[str, Any]) -> Iterator[Delta]:
+    """A whole legacy text completion (``{"type": "completion", "completion": …}``) as deltas."""
+    if _s(body.get("model")):
+        yield Delta(0, "model", body["model"])
+    yield Delta(0, "role", "assistant")
+    if _s(body.get("completion")):
+        yield Delta(0, "text", body["completion"])
     if _s(body.get("stop_reason")):
         yield Delta(0, "finish", body["stop_reason"])
-    u = usage_from(body.get("usage"))
-    if u:
-        yield Delta(0, "usage", u)

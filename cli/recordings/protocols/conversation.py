@@ -1,8 +1,8 @@
 """A recorded request as a conversation: turns, tools offered and sampling parameters.
 
-Every request kind (OpenAI chat and completions, embeddings, Anthropic
-messages, Gemini contents and interactions, tool calls, file processors) is
-turned into plain :class:`Turn` objects that ``show`` prints verbatim.
+Every request kind (OpenAI chat and completions, embeddings, Anthropic messages, Gemini contents and
+interactions, Bedrock Converse, tool calls, file processors) is turned into plain :class:`Turn` objects
+that ``show`` prints verbatim.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from typing import Any
 
 import orjson
 
-from recordings.formats.llamastack.document import request_kind
-from recordings.model import Kind
+from recordings.model import Exchange, Kind
 from recordings.shapes import as_dict
 
 
@@ -106,7 +105,7 @@ def _openai_messages(messages: list[Any]) -> list[Turn]:
                 fn = as_dict(call.get("function"))
                 args = fn.get("arguments")
                 calls.append((call.get("id"), fn.get("name"), args if isinstance(args, str) else _dump(args)))
-        content = msg.get("content")
+        content = msg.get("content") if "content" in msg else msg.get("text")  # Sourcegraph: {speaker, text}
         # Anthropic tool_use / tool_result blocks
         tool_call_id = msg.get("tool_call_id")
         if isinstance(content, list):
@@ -115,7 +114,8 @@ def _openai_messages(messages: list[Any]) -> list[Turn]:
                     calls.append((part.get("id"), part.get("name"), _dump(part.get("input"))))
                 if isinstance(part, dict) and part.get("type") == "tool_result" and not tool_call_id:
                     tool_call_id = part.get("tool_use_id")
-        turns.append(Turn(role=str(msg.get("role", "?")), text=_content_text(content), tool_calls=tuple(calls),
+        role = msg.get("role") or msg.get("speaker") or "?"
+        turns.append(Turn(role=str(role), text=_content_text(content), tool_calls=tuple(calls),
                           tool_call_id=tool_call_id if isinstance(tool_call_id, str) else None))
     return turns
 
@@ -145,15 +145,14 @@ def _gemini_contents(contents: Any) -> list[Turn]:
 _NOT_PARAMS = {"messages", "tools", "model", "contents", "input", "prompt", "system", "config", "payload"}
 
 
-def conversation(doc: dict[str, Any]) -> Conversation:
-    """The request of a recording document as a conversation."""
-    request = as_dict(doc.get("request"))
-    kind = request_kind(request)
-    if kind is Kind.TOOL:
-        return Conversation(turns=(Turn("tool call", f"{request.get('tool_name')}({_dump(request.get('kwargs'))})"),))
-    if kind is Kind.FILE_PROCESSOR:
-        return Conversation(turns=(Turn("file", f"process {request.get('file_id')} with {request.get('provider')}"),))
-    body = request.get("payload") if kind is Kind.HTTP else request.get("body")
+def conversation(e: Exchange) -> Conversation:
+    """The request of an exchange as a conversation."""
+    request = e.request
+    if e.kind is Kind.TOOL:
+        return Conversation(turns=(Turn("tool call", f"{request.endpoint}({_dump(request.body.json)})"),))
+    if e.kind is Kind.FILE_PROCESSOR:
+        return Conversation(turns=(Turn("file", f"process {request.extra.get('file_id')} with {request.provider}"),))
+    body = request.body.json
     if not isinstance(body, dict):
         return Conversation(turns=())
     turns: list[Turn] = []

@@ -18,8 +18,9 @@ from recordings.model import Choice, ToolCall, Usage
 class Delta:
     """One piece of a streamed answer.
 
-    ``field`` is one of ``role``, ``text``, ``reasoning``, ``tool``, ``finish``,
-    ``usage``, ``model``. For ``tool``, ``tool_index`` keys the call and
+    ``field`` is one of ``role``, ``text``, ``replace`` (the whole text so far, for a provider that
+    resends it and rewrites it), ``reasoning``, ``tool``, ``finish``, ``usage``, ``model``.
+    For ``tool``, ``tool_index`` keys the call and
     ``tool_id`` / ``tool_name`` are set on the fragment that carries them;
     ``value`` is the argument fragment.
     """
@@ -95,6 +96,8 @@ class Accumulator:
         f = d.field
         if f == "text":
             self._choice(d.choice).text.append(d.value)
+        elif f == "replace":
+            self._choice(d.choice).text[:] = [d.value]
         elif f == "reasoning":
             self._choice(d.choice).reasoning.append(d.value)
         elif f == "tool":
@@ -128,11 +131,12 @@ def usage_from(data: Any) -> Usage | None:
     """Usage from any provider's usage object."""
     if not isinstance(data, dict):
         return None
+    # OpenAI, Anthropic, Gemini (SDK and REST spellings), OGX, Ollama, Bedrock
     prompt = _first(data, "prompt_tokens", "input_tokens", "prompt_token_count", "total_input_tokens",
-                    "prompt_eval_count")
+                    "prompt_eval_count", "promptTokenCount", "inputTokens")
     completion = _first(data, "completion_tokens", "output_tokens", "candidates_token_count",
-                        "total_output_tokens", "eval_count")
-    total = _first(data, "total_tokens", "total_token_count")
+                        "total_output_tokens", "eval_count", "candidatesTokenCount", "outputTokens")
+    total = _first(data, "total_tokens", "total_token_count", "totalTokenCount", "totalTokens")
     if prompt is None and completion is None and total is None:
         return None
     if total is None and prompt is not None and completion is not None:
@@ -160,3 +164,22 @@ def merge_usage(old: Usage | None, new: Usage | None) -> Usage | None:
     if total is None:
         total = prompt + completion if prompt is not None and completion is not None else old.total_tokens
     return Usage(prompt, completion, total)
+
+
+def facts(n: int, *, model: Any = None, role: Any = None, finish: Any = None, usage: Any = None) -> Iterable[Delta]:
+    """The deltas of what a chunk says about the whole answer: its model, role and finish reason (each when
+    it is a non-empty string) and its usage (any provider's usage object)."""
+    for name, value in (("model", model), ("role", role), ("finish", finish)):
+        if isinstance(value, str) and value:
+            yield Delta(n, name, value)
+    u = usage_from(usage)
+    if u:
+        yield Delta(n, "usage", u)
+
+
+def typed_events(events: Iterable[Any], key: str = "type") -> Iterable[tuple[int, Any, dict[str, Any]]]:
+    """(data-line number, event type, data) of each event whose data is an object: the type its data names
+    (``key``), else the event's name."""
+    for n, e in enumerate(events):
+        if isinstance(e.data, dict):
+            yield n, e.data.get(key) or e.name, e.data

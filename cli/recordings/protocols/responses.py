@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
-from recordings.reassembly.accumulate import Delta, usage_from
-from recordings.reassembly.sse import sse_events
+from recordings.protocols.accumulate import Delta, typed_events, usage_from
+from recordings.model import Event
 from recordings.shapes import as_dict, as_int, as_list, as_str
 
 
@@ -21,12 +21,9 @@ def _response_end(n: int, response: dict[str, Any]) -> Iterator[Delta]:
         yield Delta(n, "finish", status)
 
 
-def stream_deltas(lines: list[Any]) -> Iterator[Delta]:
+def stream_deltas(events: Iterable[Event]) -> Iterator[Delta]:
     """Deltas of a Responses API event stream."""
-    for n, event, data in sse_events(lines):
-        if not isinstance(data, dict):
-            continue
-        etype = data.get("type") or event
+    for n, etype, data in typed_events(events):
         if etype == "response.created":
             response = as_dict(data.get("response"))
             if as_str(response.get("model")):

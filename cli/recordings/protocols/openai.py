@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from recordings.reassembly.accumulate import Delta, usage_from
+from recordings.protocols.accumulate import Delta, usage_from
 from recordings.shapes import as_dict
 
 

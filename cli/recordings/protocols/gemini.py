@@ -1,13 +1,18 @@
-"""Gemini bodies: ``generate_content[_stream]`` dicts and interactions (SSE or whole)."""
+"""Gemini bodies: ``generate_content[_stream]`` dicts and interactions (SSE or whole).
+
+The SDK spells keys in snake_case (``finish_reason``), the REST API in camelCase (``finishReason``);
+a camelCase body is read through :func:`snake_case`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+import re
+from typing import Any, Iterable, Iterator
 
 import orjson
 
-from recordings.reassembly.accumulate import Delta, usage_from
-from recordings.reassembly.sse import sse_events
+from recordings.protocols.accumulate import Delta, facts, typed_events, usage_from
+from recordings.model import Event
 from recordings.shapes import as_dict
 
 
@@ -23,6 +28,22 @@ def _args(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
+
+
+def snake_case(value: Any) -> Any:
+    """A REST body's keys in the SDK's spelling (``finishReason`` → ``finish_reason``)."""
+    if isinstance(value, dict):
+        return {_CAMEL.sub(r"_\1", k).lower() if isinstance(k, str) else k: snake_case(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [snake_case(v) for v in value]
+    return value
+
+
+def _camel(data: dict[str, Any]) -> bool:
+    return any(isinstance(k, str) and k != k.lower() for k in data)
+
+
 def content_deltas(n: int, data: dict[str, Any], calls: dict[int, int] | None = None) -> Iterator[Delta]:
     """One ``generate_content`` response (a whole answer or one stream chunk).
 
@@ -30,6 +51,8 @@ def content_deltas(n: int, data: dict[str, Any], calls: dict[int, int] | None = 
     across the chunks of a stream so each gets its own slot.
     """
     calls = {} if calls is None else calls
+    if _camel(data) or any(isinstance(c, dict) and _camel(c) for c in data.get("candidates") or ()):
+        data = snake_case(data)
     if _s(data.get("model_version")):
         yield Delta(n, "model", data["model_version"])
     candidates = data.get("candidates")
@@ -61,13 +84,10 @@ def content_deltas(n: int, data: dict[str, Any], calls: dict[int, int] | None = 
         yield Delta(n, "usage", u)
 
 
-def interaction_stream_deltas(lines: list[Any]) -> Iterator[Delta]:
+def interaction_stream_deltas(events: Iterable[Event]) -> Iterator[Delta]:
     """Deltas of a Gemini interactions SSE stream (``content.delta`` per index)."""
     kinds: dict[int, str] = {}
-    for n, event, data in sse_events(lines):
-        if not isinstance(data, dict):
-            continue
-        etype = data.get("event_type") or event
+    for n, etype, data in typed_events(events, "event_type"):
         if etype == "interaction.start":
             inter = as_dict(data.get("interaction"))
             if _s(inter.get("model")):
@@ -96,13 +116,7 @@ def interaction_stream_deltas(lines: list[Any]) -> Iterator[Delta]:
                             tool_id=_s(delta.get("id")), tool_name=_s(delta.get("name")))
         elif etype == "interaction.complete":
             inter = as_dict(data.get("interaction"))
-            if _s(inter.get("role")):
-                yield Delta(n, "role", inter["role"])
-            if _s(inter.get("status")):
-                yield Delta(n, "finish", inter["status"])
-            u = usage_from(inter.get("usage"))
-            if u:
-                yield Delta(n, "usage", u)
+            yield from facts(n, role=inter.get("role"), finish=inter.get("status"), usage=inter.get("usage"))
 
 
 def interaction_deltas(body: dict[str, Any]) -> Iterator[Delta]:

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 import orjson
 
 from recordings.shapes import as_dict
-from recordings.reassembly.accumulate import Delta, usage_from
+from recordings.protocols.accumulate import Delta, usage_from
 
 
 def ollama_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
@@ -45,7 +45,7 @@ def ollama_model_names(data: dict[str, Any]) -> tuple[str, ...]:
     out = []
     for m in models if isinstance(models, list) else ():
         if isinstance(m, dict):
-            name = m.get("model") or m.get("name")
+            name = m.get("model") or m.get("name") or m.get("modelRef") or m.get("id")
             if isinstance(name, str):
                 out.append(name)
     return tuple(out)
