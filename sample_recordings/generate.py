@@ -7,6 +7,7 @@ a newline. The ``broken/`` folder holds deliberately bad files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -453,6 +454,71 @@ def cassettes() -> None:
                  "\n\ndef test_weather_stream():\n    pass\n")
 
 
+def har() -> None:
+    """A HAR file as Polly.js's file persister writes it (recordings/<name>_<hash>/recording.har, JSON
+    indented by two, no final newline): a whole OpenAI chat answer, and an Anthropic stream whose body
+    Polly stored as the base64 chunks it read."""
+    import base64
+
+    def entry(method: str, url: str, body: dict, status: int, mime: str, text: str, encoding: str | None = None,
+              started: str = "2026-11-20T10:00:00.000Z") -> dict:
+        content = {"mimeType": mime, "size": len(text), "text": text}
+        if encoding:
+            content["encoding"] = encoding
+        post = json.dumps(body)
+        return {"_id": hashlib.md5(url.encode()).hexdigest(), "_order": 0, "cache": {}, "request": {
+            "bodySize": len(post), "cookies": [], "headers": [
+                {"name": "content-type", "value": "application/json"}, {"name": "authorization", "value": "DUMMY"}],
+            "headersSize": 120, "httpVersion": "HTTP/1.1", "method": method,
+            "postData": {"mimeType": "application/json", "params": [], "text": post}, "queryString": [], "url": url},
+            "response": {"bodySize": len(text), "content": content, "cookies": [],
+                         "headers": [{"name": "content-type", "value": mime}], "headersSize": 60,
+                         "httpVersion": "HTTP/1.1", "redirectURL": "", "status": status,
+                         "statusText": "OK"},
+            "startedDateTime": started, "time": 412, "timings": {"blocked": -1, "connect": -1, "dns": -1,
+                                                                 "receive": 0, "send": 0, "ssl": -1, "wait": 412}}
+
+    answer = {"id": "chatcmpl-har1", "object": "chat.completion", "created": 1764000200, "model": "gpt-4o-mini",
+              "choices": [{"index": 0, "message": {"role": "assistant", "content": "Paris is the capital of France."},
+                           "finish_reason": "stop"}],
+              "usage": {"prompt_tokens": 12, "completion_tokens": 8, "total_tokens": 20}}
+    events = [
+        ("message_start", {"type": "message_start", "message": {"id": "msg_har", "type": "message", "role": "assistant",
+                                                                  "model": "claude-haiku-4-5", "content": [],
+                                                                  "usage": {"input_tokens": 11, "output_tokens": 1}}}),
+        ("content_block_start", {"type": "content_block_start", "index": 0,
+                                 "content_block": {"type": "text", "text": ""}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                 "delta": {"type": "text_delta", "text": "Bonjour"}}),
+        ("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                 "delta": {"type": "text_delta", "text": " à tous !"}}),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+                           "usage": {"output_tokens": 6}}),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    stream = "".join(f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n" for name, data in events)
+    raw = stream.encode()
+    cut = len(raw) // 2  # two reads, as Polly.js stores a body it read in chunks
+    chunks = json.dumps([base64.b64encode(raw[:cut]).decode(), base64.b64encode(raw[cut:]).decode()])
+    har = {"log": {"_recordingName": "capitals", "browser": None, "creator": {
+        "comment": "persister:fs", "name": "Polly.JS", "version": "6.0.6"}, "entries": [
+        entry("POST", "https://api.openai.com/v1/chat/completions",
+              {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Capital of France?"}]},
+              200, "application/json", json.dumps(answer)),
+        entry("POST", "https://api.anthropic.com/v1/messages",
+              {"model": "claude-haiku-4-5", "max_tokens": 64, "stream": True,
+               "messages": [{"role": "user", "content": "Say hello in French"}]},
+              200, "text/event-stream", chunks, "base64", "2026-11-20T10:00:01.000Z"),
+    ], "pages": [], "version": "1.2"}}
+    folder = os.path.join(HERE, "har", "recordings", "capitals_2950384156")
+    if os.path.isdir(os.path.join(HERE, "har")):
+        shutil.rmtree(os.path.join(HERE, "har"))
+    os.makedirs(folder)
+    with open(os.path.join(folder, "recording.har"), "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(har, indent=2, ensure_ascii=False))
+
+
 def main() -> None:
     if os.path.isdir(os.path.join(HERE, "tests")):
         shutil.rmtree(os.path.join(HERE, "tests"))
@@ -465,6 +531,7 @@ def main() -> None:
     broken()
     test_stubs()
     cassettes()
+    har()
 
 
 if __name__ == "__main__":
