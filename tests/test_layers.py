@@ -112,7 +112,8 @@ def layer(module: str) -> int:
 
 # what the model and the adapters are built on: no module here imports a recorder, the core, output or commands
 BASE = {"model", "errors", "shapes", "names", "nodeid", "pyast", "jsonbytes", "streams", "bodies", "headers",
-        "placeholders", "files", "rewrite", "summary", "providers", "project", "rules.types", "rules.bytescan"}
+        "placeholders", "files", "rewrite", "summary", "providers", "project", "presence", "rules.types",
+        "rules.bytescan"}
 
 
 def test_each_layer_imports_only_the_layers_below():

@@ -304,3 +304,67 @@ def test_check_on_read_only_files_still_reports_what_would_change(tmp_path, run)
     finally:
         dest.parent.chmod(0o755)
     assert dest.read_bytes() == canonical_bytes(denormalize(json.loads(src.read_bytes())))
+
+
+def _denormalized_copy(tmp_path: Path, prefix: str = "e8791d493902", folder: str = "s/recordings") -> Path:
+    src = sample_file(prefix)
+    dest = tmp_path / folder / src.name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(canonical_bytes(denormalize(json.loads(src.read_bytes()))))
+    return dest
+
+
+def test_a_file_rewritten_by_another_process_meanwhile_is_left_alone(tmp_path, run, monkeypatch):
+    """#25 item 2: between normalize's read and its replace, a re-record rewrites the file atomically."""
+    import recordings.normalizer as normalizer
+
+    first, second = _denormalized_copy(tmp_path), _denormalized_copy(tmp_path, "07d2973bd4a4")
+    rerecorded = first.read_bytes().replace(b'"chatcmpl-Volatile42"', b'"chatcmpl-FreshRecord"')
+    real = normalizer.plan_file
+
+    def plan_then_rerecord(path, *args, **kwargs):
+        plan = real(path, *args, **kwargs)
+        if path == str(first):  # the recorder's atomic rewrite lands after the read
+            tmp = first.with_suffix(".new")
+            tmp.write_bytes(rerecorded)
+            os.replace(tmp, first)
+        return plan
+
+    monkeypatch.setattr(normalizer, "plan_file", plan_then_rerecord)
+    r = run("normalize", tmp_path / "s", "--no-cache")
+    assert r.exit_code == 1
+    assert first.read_bytes() == rerecorded  # the concurrent edit survives
+    assert f"{first}: changed on disk since it was read (another process rewrote it?): left alone" in r.stderr
+    assert b"Volatile42" not in second.read_bytes()  # the rest is normalized
+    assert "1 of 2 files changed" in r.stderr
+
+
+def test_normalize_never_writes_through_a_linked_folder_out_of_the_project(tmp_path, run):
+    """#25 item 3: a `recordings` folder that links out of the project, named as a PATH."""
+    outside = _denormalized_copy(tmp_path, folder="elsewhere/recordings")
+    before = outside.read_bytes()
+    project = tmp_path / "proj"
+    (project / "tests" / "s").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    (project / "tests" / "s" / "recordings").symlink_to(outside.parent, target_is_directory=True)
+    r = run("normalize", project / "tests" / "s" / "recordings")
+    assert r.exit_code == 1
+    assert outside.read_bytes() == before
+    assert f"lies outside the project root {project} (reached through a link): never written" in r.stderr
+    r = run("normalize", project / "tests" / "s" / "recordings", "--root", tmp_path)
+    assert r.exit_code == 0 and outside.read_bytes() != before  # its own project may normalize it
+
+
+def test_root_leaves_a_read_only_folder_alone_and_counts_nothing_left_alone(tmp_path, run):
+    """#25 item 13: as root, a 0555 folder is not written; the summary counts only what was written."""
+    path = _denormalized_copy(tmp_path)
+    before = path.read_bytes()
+    os.chmod(path.parent, 0o555)
+    try:
+        r = run("normalize", tmp_path / "s")
+    finally:
+        os.chmod(path.parent, 0o755)
+    assert r.exit_code == 1
+    assert path.read_bytes() == before
+    assert f"{path}: file or folder is read-only: left alone" in r.stderr
+    assert r.stderr.strip().endswith("0 of 1 file changed")

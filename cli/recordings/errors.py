@@ -22,3 +22,11 @@ class LookupFailed(RecordingsError):
     def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.candidates = candidates
+
+
+class ChangedOnDisk(RecordingsError):
+    """A file about to be replaced is no longer the one that was read (another process rewrote it)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: changed on disk since it was read")
+        self.path = path

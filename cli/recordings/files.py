@@ -156,3 +156,74 @@ def parse_document(path: str, raw: bytes) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise LoadError(path, f"top level is {type_name(doc)}, not an object")
     return doc
+
+
+# an anchor (&name) or an alias (*name) where a YAML node starts: after a space, a line start or [ { , - :
+_ANCHOR_OR_ALIAS = None
+MAX_YAML_EXPANSION = 10  # a file's nodes, aliases expanded, may be this many times the nodes it writes
+
+
+def _yaml_loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _check_aliases(path: str, raw: bytes) -> None:
+    """Refuse a YAML file whose aliases expand past a small multiple of its own size (an alias bomb: a few
+    hundred bytes that stand for billions of nodes). Counted on libyaml's events, before any object is
+    built; only files that may hold an anchor are counted (vcrpy writes none; a dumper writes ``&id001``
+    when one object appears twice)."""
+    import re
+
+    global _ANCHOR_OR_ALIAS
+    if _ANCHOR_OR_ALIAS is None:
+        _ANCHOR_OR_ALIAS = re.compile(rb"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+    if b"&" not in raw or _ANCHOR_OR_ALIAS.search(raw) is None:
+        return
+    import yaml
+
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] of each open collection
+    written = expanded = 0
+    for event in yaml.parse(raw, Loader=_yaml_loader()):
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+            written += 1
+        if isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor or "")
+            if size is None:  # an alias to a collection still open: a recursive structure
+                raise LoadError(path, f"YAML alias *{event.anchor} refers to itself (a recursive structure): "
+                                      "not read")
+            stack[-1][1] += size
+            expanded += size
+        elif isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+        elif isinstance(event, yaml.CollectionEndEvent) and len(stack) > 1:
+            anchor, count = stack.pop()
+            stack[-1][1] += count
+            if anchor:
+                sizes[anchor] = count
+        if expanded > MAX_YAML_EXPANSION * max(written, 1000):
+            raise LoadError(path, f"YAML aliases expand past {MAX_YAML_EXPANSION}× the file's own nodes (an alias "
+                                  "bomb?): not read")
+
+
+def load_yaml(path: str, raw: bytes) -> Any:
+    """A YAML document read with libyaml's safe loader, its aliases bounded first (:func:`_check_aliases`);
+    LoadError with one line."""
+    import yaml
+
+    try:
+        _check_aliases(path, raw)
+        return yaml.load(raw, Loader=_yaml_loader())  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(path, f"invalid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise LoadError(path, "nested too deeply to read") from None

@@ -233,11 +233,28 @@ def remove_stale_temps(paths: list[str]) -> tuple[list[str], list[tuple[str, str
     return removed, left
 
 
-def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = None) -> None:
+def still_reads(path: str, expected: bytes) -> bool:
+    """Whether ``path`` still holds ``expected``, and stayed the same file while it was compared."""
+    try:
+        before = os.stat(path)
+        with open(path, "rb") as fh:
+            current = fh.read(len(expected) + 1)
+        after = os.stat(path)
+    except OSError:
+        return False
+    same = (before.st_ino, before.st_size, before.st_mtime_ns) == (after.st_ino, after.st_size, after.st_mtime_ns)
+    return same and current == expected
+
+
+def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = None,
+                 unchanged_from: bytes | None = None) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old or the new file, never a mix.
 
     The temp file lives in the same folder (so ``os.replace`` is atomic), is
-    flushed and fsynced, and takes the old file's mode (or ``mode_from``'s).
+    flushed and fsynced, and takes the old file's mode (or ``mode_from``'s). With ``unchanged_from`` (the
+    bytes the rewrite was planned from), the file is compared with them once the temp file is written, just
+    before the replace: a file another process rewrote meanwhile is left as it is
+    (:class:`~recordings.errors.ChangedOnDisk`).
     """
     import tempfile
 
@@ -257,6 +274,10 @@ def atomic_write(path: str, data: bytes | list[bytes], mode_from: str | None = N
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        if unchanged_from is not None and not still_reads(path, unchanged_from):
+            from recordings.errors import ChangedOnDisk
+
+            raise ChangedOnDisk(path)
         os.replace(tmp, path)
     except BaseException:
         try:

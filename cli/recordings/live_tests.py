@@ -32,6 +32,12 @@ KEPT = "kept"  # undecidable: kept, with a reason
 class Verdict:
     status: str  # alive | gone | kept
     reason: str = ""
+    why: str = ""  # what the summary line groups kept files by, when it is not the reason itself
+
+
+#: what the summary groups recordings by when their test file is there but says nothing of its tests
+UNTRUSTED_EMPTY = "empty or missing from a checkout"
+UNTRUSTED_UNKNOWN = "could not be checked"
 
 
 class StaticIndex:
@@ -40,10 +46,14 @@ class StaticIndex:
     With a :class:`~recordings.cache.Cache`, a test file is parsed again only when it changed.
     """
 
-    def __init__(self, root: str, cache: Any = None) -> None:
+    def __init__(self, root: str, cache: Any = None, force: bool = False) -> None:
+        from recordings.presence import Checker
+
         self.root = os.path.abspath(root)
         self.cache = cache
-        self._modules: dict[str, Scope | str] = {}  # relative file -> scope, or a reason it could not be read
+        self.force = force  # an empty test file, or one a sparse checkout left out, is judged as it is
+        self.files = Checker(self.root)
+        self._modules: dict[str, Scope | Verdict] = {}  # relative file -> scope, or the verdict of all its tests
 
     def count_test_files(self) -> int:
         """Test modules under the root, as the project's pytest configuration names them (``python_files``)."""
@@ -56,13 +66,14 @@ class StaticIndex:
             n += sum(1 for f in filenames if f.endswith(".py") and config.collects_file(f))
         return n
 
-    def _module(self, rel: str) -> Scope | str | None:
+    def _module(self, rel: str) -> Scope | Verdict:
         if rel in self._modules:
             return self._modules[rel]
+        found = self._presence(rel)
+        if found is not None:
+            self._modules[rel] = found
+            return found
         path = os.path.join(self.root, rel)
-        if not os.path.isfile(path):
-            self._modules[rel] = None  # type: ignore[assignment]
-            return None
         st = None
         if self.cache is not None:
             from recordings.cache import stat_or_none
@@ -70,7 +81,7 @@ class StaticIndex:
             st = stat_or_none(path)
             cached = self.cache.get(path, "test-scope", st)
             if cached is not None:
-                result_cached: Scope | str = cached if isinstance(cached, str) else scope_from_json(cached)
+                result_cached = Verdict(KEPT, cached) if isinstance(cached, str) else scope_from_json(cached)
                 self._modules[rel] = result_cached
                 return result_cached
         try:
@@ -87,17 +98,30 @@ class StaticIndex:
             for reason in dynamic_anywhere(tree, source):
                 if reason not in result.dynamic:
                     result.dynamic.append(reason)
-        self._modules[rel] = result
         if self.cache is not None:
             self.cache.put(path, "test-scope", st, result if isinstance(result, str) else scope_to_json(result))
-        return result
+        mod: Scope | Verdict = Verdict(KEPT, result) if isinstance(result, str) else result
+        self._modules[rel] = mod
+        return mod
+
+    def _presence(self, rel: str) -> Verdict | None:
+        """The verdict of every test of a file that is not there to read, or None (read it): gone only when
+        its absence is proven."""
+        from recordings.presence import ABSENT, EMPTY, PRESENT, SPARSE
+
+        state = self.files.state(os.path.join(self.root, rel))
+        if state.status == PRESENT or (state.status == EMPTY and self.force):
+            return None  # an empty file, forced, is read as it is: a module without tests
+        if state.status == ABSENT or (state.status == SPARSE and self.force):
+            return Verdict(GONE, "file gone")
+        if state.status in (EMPTY, SPARSE):
+            return Verdict(KEPT, f"{state.reason}: kept unless --force", UNTRUSTED_EMPTY)
+        return Verdict(KEPT, f"{state.reason}: kept", UNTRUSTED_UNKNOWN)
 
     def verdict(self, test: NodeId) -> Verdict:
         mod = self._module(test.file)
-        if mod is None:
-            return Verdict(GONE, "file gone")
-        if isinstance(mod, str):
-            return Verdict(KEPT, mod)
+        if isinstance(mod, Verdict):
+            return mod
         scope = mod
         for cls in test.classes:
             inner = scope.classes.get(cls)
@@ -113,9 +137,6 @@ class StaticIndex:
         if why:
             return Verdict(KEPT, f"function {test.function} not found, but {why[0]}")
         return Verdict(GONE, "function gone" if not test.classes else "method gone")
-
-    def file_exists(self, test: NodeId) -> bool:
-        return os.path.isfile(os.path.join(self.root, test.file))
 
 
 FUNCTION_GONE = "test function gone"
@@ -300,13 +321,14 @@ class SourceOptions:
     matrix: str | None = None
     complete: bool = False
     python: str | None = None
+    force: bool = False  # judge the tests of empty test files, and of files a sparse checkout left out
 
 
 def build_index(root: str, options: SourceOptions = SourceOptions(), cache: Any = None) -> tuple[Any, str]:
     """(index, a description of it) for ``root``; the one index builder ``prune``, ``ls --orphans`` and
     ``stats`` share. Raises :class:`SourceError` when the source is unusable (no tests, a failed
     collection, an unreadable manifest)."""
-    static = StaticIndex(root, cache)
+    static = StaticIndex(root, cache, options.force)
     complete, collect = options.complete, options.collect or bool(options.collect_args)
     if options.manifest:
         manifest = options.manifest

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from recordings.errors import LoadError
 from recordings.files import MAX_FILE_BYTES, exact_document, max_file_bytes, parse_document, parse_json, read_bytes
+from recordings.formats import format_for_file
 from recordings.model import EmptyFile, Problem, Recording, RecordingFile
 
 __all__ = ["MAX_FILE_BYTES", "exact_document", "max_file_bytes", "parse_document", "parse_json", "read_bytes",
@@ -26,8 +27,6 @@ Loaded = RecordingFile  # what load() returns: a file with its exchanges, record
 def _read(path: str, empty_ok: bool = False) -> tuple[bytes, Any, list[Recording], Any]:
     """(bytes, document, recordings as the file holds them, recorder) of one file; LoadError with one line.
     With ``empty_ok``, a file its recorder reads as valid without any exchange gives no recording."""
-    from recordings.formats import format_for_file
-
     raw = read_bytes(path)
     fmt = format_for_file(path, raw)
     doc = fmt.parse(path, raw)
@@ -93,8 +92,6 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | EmptyF
     :class:`~recordings.cache.Cache`, unchanged files are not read at all.
     """
     from recordings.cache import cached_map
-    from recordings.formats import format_for_file
-
     sessions: dict[str, Any] = {}  # format name -> its test attribution for this scan
     files = list(files)
     for path, item in zip(files, cached_map(scan_one, files, "recording", _encode, _decode, cache)):
@@ -114,8 +111,6 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | EmptyF
 def empty_file(path: str) -> EmptyFile:
     """The listing entry of a valid file that holds no exchange."""
     import os
-
-    from recordings.formats import format_for_file
 
     fmt = format_for_file(path)
     try:

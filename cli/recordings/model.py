@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 
 class Kind(str, Enum):
@@ -132,7 +132,7 @@ class Stream:
     or ``objects`` (chunks the recorder stored as a list). ``count`` is what listings call the chunks."""
 
     kind: str
-    events: tuple[Event, ...]
+    events: Sequence[Event]  # a tuple, or events made from the stored chunks when read (streams.Events)
     count: int
 
 

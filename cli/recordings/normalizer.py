@@ -69,8 +69,9 @@ class NormalizeRun:
 
     def __init__(self, files: list[str], *, mode: str, extended: bool = False, rehash: bool = False,
                  cache: Any = None, problems: list[Problem] | None = None, stale_temps: list[str] | None = None,
-                 options: dict[str, Any] | None = None):
+                 options: dict[str, Any] | None = None, root: str | None = None):
         self.files, self.mode, self.extended, self.rehash, self.cache = files, mode, extended, rehash, cache
+        self.root = root  # no file whose folder (links resolved) lies outside it is ever written
         self.options = options or {}
         self.result = NormalizeResult(mode, len(files), problems=list(problems or []))
         self.result.failed = bool(problems)
@@ -123,12 +124,14 @@ class NormalizeRun:
                                f"{', '.join(others[:3])}{' …' if len(others) > 3 else ''}: all left alone (same "
                                "request, so replay can use only one: compare them with `recordings diff`, keep one, "
                                "delete the others, then rerun)")
-            if plan.status == "change":
+            if plan.status == "change" and self.root is not None:
+                self._contain(plan, self.root)
+            if plan.status == "change" and self.mode == "write":
+                self._write(plan)
+            if plan.status == "change":  # counted once written (or, without writing, as what would change)
                 for k, n in plan.changes.items():
                     result.totals[k] = result.totals.get(k, 0) + n
-                if self.mode == "write":
-                    self._write(plan)
-            if plan.status in ("problem", "conflict", "read-only", "link"):
+            if plan.status in ("problem", "conflict", "read-only", "link", "changed", "outside"):
                 result.failed = True
             if plan.status == "skipped":
                 result.skipped += 1
@@ -138,12 +141,29 @@ class NormalizeRun:
             plan.new_bytes = plan.old_bytes = None
 
     @staticmethod
+    def _contain(plan: FilePlan, root: str) -> None:
+        """A file reached through a link out of the project is never written (as prune never removes one)."""
+        from recordings.project import inside
+
+        for target in (plan.path, plan.new_path):
+            if target and not inside(target, root):
+                plan.status = "outside"
+                plan.reason = (f"lies outside the project root {root} (reached through a link): never written; "
+                               "normalize it from its own project")
+                return
+
+    @staticmethod
     def _write(plan: FilePlan) -> None:
         if not writable(plan.path):  # decided when writing: --check still says what would change
             plan.status, plan.reason = "read-only", "file or folder is read-only: left alone"
             return
+        from recordings.errors import ChangedOnDisk
+
         try:
             apply_plan(plan)
+        except ChangedOnDisk:
+            plan.status, plan.reason = "changed", ("changed on disk since it was read (another process rewrote "
+                                                   "it?): left alone; run normalize again")
         except OSError as exc:
             plan.status, plan.reason = "problem", f"could not write: {exc.strerror or exc}"
 

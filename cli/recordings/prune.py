@@ -117,7 +117,7 @@ class PrunePlan:
 
 
 def plan(recordings: Iterable[Recording | EmptyFile], index: Index | None, root: str | None = None,
-         by_use: Any = None) -> PrunePlan:
+         by_use: Any = None, force: bool = False) -> PrunePlan:
     """Which recordings are orphans under ``index``. With ``root``, a recording whose folder lies
     outside it (links resolved) is kept, and the test files the recordings name are counted.
 
@@ -174,14 +174,14 @@ def plan(recordings: Iterable[Recording | EmptyFile], index: Index | None, root:
             if root is None:
                 result.kept.append(Kept(r, "no project root to read its tests from"))
                 continue
-            _judge_by_format(result, r, attribution, root, index)
+            _judge_by_format(result, r, attribution, root, index, force)
             continue
         if r.test is None:
             result.kept.append(Kept(r, f"test_id {r.test_id!r} is not a pytest node id",
                                     "the test_id is not a pytest node id"))
             continue
         if root is not None and r.test.file not in files:
-            files[r.test.file] = os.path.isfile(os.path.join(root, r.test.file))
+            files[r.test.file] = os.path.lexists(os.path.join(root, r.test.file))  # a name there, even a bad link
             if not files[r.test.file] and result.missing_example is None:
                 result.missing_example = (r.test.file, r.path)
         assert index is not None  # without by_use, a source of truth is given
@@ -189,12 +189,30 @@ def plan(recordings: Iterable[Recording | EmptyFile], index: Index | None, root:
         if v.status == GONE:
             result.orphans.append(Orphan(r, v.reason))
         elif v.status == KEPT:
-            result.kept.append(Kept(r, v.reason, _why(v.reason)))
+            result.kept.append(Kept(r, v.reason, v.why or _why(v.reason)))
         else:
             assert v.status == ALIVE
+    _count_untrusted(result)
     result.test_files = len(files)
     result.missing_files = sum(1 for exists in files.values() if not exists)
     return result
+
+
+def _count_untrusted(result: PrunePlan) -> None:
+    """One summary line for the recordings whose test files are empty, left out of a checkout or cannot be
+    checked: it says how many test files."""
+    import dataclasses
+
+    from recordings.live_tests import UNTRUSTED_EMPTY, UNTRUSTED_UNKNOWN
+
+    for why, verb, tail in ((UNTRUSTED_EMPTY, ("is", "are"), "pass --force to judge them"),
+                            (UNTRUSTED_UNKNOWN, ("", ""), "never judged")):
+        files = {k.recording.test.file for k in result.kept if k.why == why and k.recording.test}
+        if files:
+            n = len(files)
+            said = " ".join(w for w in (f"{n} test file{'s' if n != 1 else ''}", verb[n != 1], why) if w)
+            text = f"{said} (e.g. {sorted(files)[0]}): their recordings are kept, {tail}"
+            result.kept = [dataclasses.replace(k, why=text) if k.why == why else k for k in result.kept]
 
 
 def _why(reason: str) -> str:
@@ -205,13 +223,13 @@ def _why(reason: str) -> str:
 
 
 def _judge_by_format(result: PrunePlan, r: Recording | EmptyFile, attribution: Any, root: str,
-                     index: Index | None) -> None:
+                     index: Index | None, force: bool = False) -> None:
     """A file whose format finds its test (a cassette by its name and the project's fixtures)."""
     import dataclasses
 
     from recordings.nodeid import try_parse_node_id
 
-    judged = attribution.judge(r.path, root)
+    judged = attribution.judge(r.path, root, force)
     test = try_parse_node_id(judged.test_id) if judged.test_id else None
     if judged.test_id != r.test_id:
         r = dataclasses.replace(r, test_id=judged.test_id, test=test)

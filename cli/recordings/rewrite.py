@@ -16,7 +16,7 @@ class FilePlan:
     """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
 
     path: str
-    status: str  # unchanged | change | conflict | problem | read-only (found when writing)
+    status: str  # unchanged | change | conflict | problem | skipped | link; read-only | changed (when writing)
     changes: dict[str, int] = field(default_factory=dict)
     new_path: str | None = None  # set when --rehash renames the file
     new_bytes: bytes | None = None
@@ -30,33 +30,40 @@ class FilePlan:
 
 
 def writable(path: str) -> bool:
-    """Whether a rewrite may replace ``path``: its owner-write bit is set (root included) and both the
-    file and its folder are writable."""
+    """Whether a rewrite may replace ``path``: the owner-write bits of the file and of its folder are set
+    (so root, whom the system lets write anywhere, leaves a read-only file or folder alone too), and both
+    are writable."""
     import os
 
+    folder = os.path.dirname(os.path.abspath(path))
     try:
-        owner_can_write = bool(os.stat(path).st_mode & 0o200)
+        owner_can_write = bool(os.stat(path).st_mode & 0o200) and bool(os.stat(folder).st_mode & 0o200)
     except OSError:
         return False
-    return owner_can_write and os.access(path, os.W_OK) and os.access(os.path.dirname(os.path.abspath(path)), os.W_OK)
+    return owner_can_write and os.access(path, os.W_OK) and os.access(folder, os.W_OK)
 
 
 def apply_plan(plan: FilePlan) -> None:
-    """Write a planned change: atomic replace, then (for a rename) remove the old name."""
+    """Write a planned change: atomic replace, then (for a rename) remove the old name. The file must still
+    hold the bytes the plan was made from (``old_bytes``), checked just before it is replaced or removed:
+    else :class:`~recordings.errors.ChangedOnDisk`, and nothing is written."""
     import os
 
-    from recordings.jsonbytes import atomic_write
+    from recordings.errors import ChangedOnDisk
+    from recordings.jsonbytes import atomic_write, still_reads
 
     if plan.status != "change" or plan.new_bytes is None or os.path.islink(plan.path):
         return
     if plan.new_path:
+        if plan.old_bytes is not None and not still_reads(plan.path, plan.old_bytes):
+            raise ChangedOnDisk(plan.path)
         if os.path.lexists(plan.new_path):  # identical content already there
             os.unlink(plan.path)
             return
         atomic_write(plan.new_path, plan.new_bytes, mode_from=plan.path)
         os.unlink(plan.path)
     else:
-        atomic_write(plan.path, plan.new_bytes)
+        atomic_write(plan.path, plan.new_bytes, unchanged_from=plan.old_bytes)
 
 
 def plan_scrub(path: str, parse: Callable[[str, bytes], Any], scrub: Callable[..., dict[str, int]],

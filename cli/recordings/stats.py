@@ -7,7 +7,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from recordings.errors import LoadError
+from recordings.formats import format_for_file
+from recordings.loader import load
 from recordings.model import Problem, Recording
+from recordings.names import hash_of_name
+from recordings.protocols import quick_usage
 
 
 @dataclass(frozen=True)
@@ -26,11 +31,6 @@ class FileStats:
 
 def file_stats(path: str) -> list[FileStats] | Problem:
     """Per-file work for stats (runs in worker processes): one entry per recording of the file."""
-    from recordings.errors import LoadError
-    from recordings.formats import format_for_file
-    from recordings.loader import load
-    from recordings.names import hash_of_name
-    from recordings.protocols import quick_usage
 
     try:
         loaded = load(path, empty_ok=True)  # an empty cassette: no entry, counted apart by gather

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence, overload
 
 import orjson
 
@@ -26,7 +26,7 @@ def sse_lines(lines: Iterable[Any]) -> Stream:
 
     Each ``data:`` line is one event, named by the ``event:`` line before it (until a blank line): every
     LLM API sends one data line per event. Data that is not JSON (``[DONE]``) is kept as text."""
-    events: list[Event] = []
+    pieces: list[tuple[str, str | None]] = []  # (data, event name): parsed as JSON only when read
     name: str | None = None
     for line in lines:
         if not isinstance(line, str):
@@ -34,10 +34,14 @@ def sse_lines(lines: Iterable[Any]) -> Stream:
         if line.startswith("event:"):
             name = line[6:].strip()
         elif line.startswith("data:"):
-            events.append(Event(_json_or_text(line[5:].strip()), name))
+            pieces.append((line[5:].strip(), name))
         elif line == "":
             name = None
-    return Stream("sse", tuple(events), len(events))
+    return Stream("sse", Events(pieces, make=_sse_event), len(pieces))
+
+
+def _sse_event(piece: tuple[str, str | None]) -> Event:
+    return Event(_json_or_text(piece[0]), piece[1])
 
 
 def sse_text(text: str) -> Stream:
@@ -62,10 +66,62 @@ def json_lines(data: bytes) -> Stream | None:
     return Stream("json-lines", tuple(events), len(events)) if events else None
 
 
-def json_array(items: list[Any], kind: str = "json-array") -> Stream:
+class Events(Sequence[Event]):
+    """A stream's events made from its chunks only when asked for: a reader of the last few (``stats``'s
+    usage) never builds the others. Equal to any sequence of the same events."""
+
+    __slots__ = ("_items", "_read", "_make", "_all")
+
+    def __init__(self, items: list[Any], read: Callable[[Any], Any] | None = None,
+                 make: Callable[[Any], Event] | None = None) -> None:
+        self._items = items
+        self._read = read  # a chunk -> its data
+        self._make = make  # or a stored piece -> its event
+        self._all: tuple[Event, ...] | None = None
+
+    def _event(self, item: Any) -> Event:
+        if self._make is not None:
+            return self._make(item)
+        return Event(self._read(item) if self._read is not None else item)
+
+    def _whole(self) -> tuple[Event, ...]:
+        if self._all is None:
+            self._all = tuple(self._event(item) for item in self._items)
+        return self._all
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Event, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Event | tuple[Event, ...]:
+        if self._all is not None:
+            return self._all[i]
+        if isinstance(i, slice):
+            return tuple(self._event(item) for item in self._items[i])
+        return self._event(self._items[i])
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._whole())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __repr__(self) -> str:
+        return f"Events({len(self)} events)"
+
+
+def json_array(items: list[Any], kind: str = "json-array", read: Callable[[Any], Any] | None = None) -> Stream:
     """Chunks kept as one JSON array (Gemini's ``streamGenerateContent`` without ``alt=sse``), or as a list
-    by the recorder (``objects``)."""
-    return Stream(kind, tuple(Event(item) for item in items), len(items))
+    by the recorder (``objects``); ``read`` turns a stored chunk into its data (a recorder's envelope)."""
+    return Stream(kind, Events(items, read), len(items))
 
 
 class EventStreamError(ValueError):

@@ -43,6 +43,9 @@ def normalize_command(
                                        "response_id/create_time/Date, Anthropic msg_ ids). Off by default: the "
                                        "recorder leaves them."),
     rehash: bool = typer.Option(False, "--rehash", help="Rename files whose request hash differs from their name."),
+    root: Optional[str] = typer.Option(None, "--root", help="Project root (default: the nearest folder with "
+                                       "pyproject.toml or .git above the first PATH). No file whose folder, links "
+                                       "resolved, lies outside it is written."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -61,8 +64,11 @@ def normalize_command(
     except ConfigError as exc:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(2)
+    from recordings.project import given_root
+
+    project = given_root(root, paths).path
     run = NormalizeRun(found.files, mode=mode, extended=extended, rehash=rehash, cache=open_cache(no_cache, paths),
-                       problems=found.problems, stale_temps=found.stale_temps, options=options)
+                       problems=found.problems, stale_temps=found.stale_temps, options=options, root=project)
     if mode != "write":  # write nothing: say it is there
         for tmp in found.stale_temps:
             sys.stderr.write(f"{visible(tmp)}: temp file of an interrupted or running rewrite (a normalize run "
@@ -72,7 +78,7 @@ def normalize_command(
         sys.stderr.write(f"{visible(tmp)}: temp file {why}\n")
     report_problems(found.problems)
     for plan in track(run.plans(), len(found.files), "normalizing", quiet):
-        if plan.status in ("problem", "conflict", "read-only", "link", "skipped"):
+        if plan.status in ("problem", "conflict", "read-only", "link", "skipped", "changed", "outside"):
             sys.stderr.write(f"{visible(plan.path)}: {visible(plan.reason or '')}\n")
         elif plan.status == "change":
             if diff:

@@ -67,7 +67,8 @@ def prune_command(
                                       "recorded interactions no test played."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only report; exit 1 if there are orphans."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Delete without asking."),
-    force: bool = typer.Option(False, "--force", help="Allow removing more than --max-fraction of the corpus."),
+    force: bool = typer.Option(False, "--force", help="Allow removing more than --max-fraction of the corpus, and "
+                               "judge the tests of empty test files and of files a sparse checkout left out."),
     max_fraction: float = typer.Option(0.5, "--max-fraction", min=0.0, max=1.0,
                                        help="Refuse when a larger share of the corpus would go."),
     trash: Optional[str] = typer.Option(None, "--trash", help="Move files into DIR instead of deleting them."),
@@ -116,7 +117,7 @@ def prune_command(
         index, source = None, describe(evidence)
     else:
         options = SourceOptions(collect, tuple(collect_args or ()), tuple(ctx.meta.get("pytest_args", [])),
-                                manifest, matrix, complete, python)
+                                manifest, matrix, complete, python, force)
         try:
             index, source = build_index(project, options, cache)
         except SourceError as exc:
@@ -124,7 +125,7 @@ def prune_command(
             raise typer.Exit(exc.exit_code)
     records, problems = scan_recordings(paths, cache, quiet)
     report_problems(problems)
-    result = plan(records, index, project, by_use)
+    result = plan(records, index, project, by_use, force=force)
     cache.save()
     refusal = result.wrong_root(project)
     if refusal:

@@ -54,7 +54,7 @@ class TestAttribution(Protocol):
 
     def test_of(self, path: str) -> str | None: ...
 
-    def judge(self, path: str, root: str) -> Judgement: ...
+    def judge(self, path: str, root: str, force: bool = False) -> Judgement: ...
 
 
 class ExplainCorpus(Protocol):
@@ -245,6 +245,9 @@ class Recorder:
                              "headers": dict(e.response.headers), **self.diff_response_meta(e)}}
 
     # --- what the shared rules read (a rule context: path, bytes, document, recording) ---
+
+    #: whether :meth:`corpus_key` gives keys (the files of a recorder that gives none are never read for them)
+    gives_corpus_keys: bool = False
 
     def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
         """What corpus rules compare files by: (test id, request identity), or None."""

@@ -82,7 +82,7 @@ def _completion_text(n: int, ci: int, choice: dict[str, Any]) -> Iterator[Delta]
 
 
 def chat_chunk_deltas(n: int, data: dict[str, Any]) -> Iterator[Delta]:
-    """Deltas of one ``ChatCompletionChunk`` (``__data__``), chunk number ``n``."""
+    """Deltas of one chat completion chunk, chunk number ``n``."""
     return _choices_deltas(n, data, _stream_delta)
 
 
@@ -110,8 +110,7 @@ def embeddings_shape(data: dict[str, Any]) -> tuple[int, int]:
 
 def model_ids(items: list[Any]) -> tuple[str, ...]:
     out = []
-    for item in items:
-        data = item.get("__data__", item) if isinstance(item, dict) else None
+    for data in items:
         if isinstance(data, dict):
             ident = data.get("id") or data.get("model") or data.get("name")
             if isinstance(ident, str):

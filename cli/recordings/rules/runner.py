@@ -142,7 +142,9 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
         raw_findings.extend(found)
         keys.append((path, key))
     checked = set(files)
-    others = [p for p in corpus if p not in checked]
+    # the rest of the corpus is read only for what corpus rules compare, and only where a key is found: the
+    # files of recorders that give corpus keys, never decoded past the ceilings
+    others = [p for p in corpus if p not in checked and format_for_file(p).gives_corpus_keys]
     if others:
         keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and list(k),
                                             lambda _p, v: (v[0], v[1]), cache)))

@@ -34,16 +34,9 @@ def parse(path: str, raw: bytes) -> dict[str, Any]:
 
         doc: Any = parse_document(path, raw)
     else:
-        import yaml
+        from recordings.files import load_yaml
 
-        try:
-            doc = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-            raise LoadError(path, f"invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
-        except RecursionError:
-            raise LoadError(path, "nested too deeply to read") from None
+        doc = load_yaml(path, raw)
     log = doc.get("log") if isinstance(doc, dict) else None
     if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
         what = type_name(doc) if not isinstance(doc, dict) else "a mapping without a log.entries list"
@@ -104,30 +97,42 @@ def _time(value: Any) -> str | None:
 
 
 def exchanges(path: str, doc: dict[str, Any]) -> list[Exchange]:
-    out = []
-    for i, entry in enumerate(as_list(as_dict(doc.get("log")).get("entries"))):
-        entry = as_dict(entry)
-        req, res = as_dict(entry.get("request")), as_dict(entry.get("response"))
-        req_headers, res_headers = _headers(req.get("headers")), _headers(res.get("headers"))
-        post = as_dict(req.get("postData"))
-        post_text = post.get("text")
-        req_data = post_text.encode("utf-8", "surrogatepass") if isinstance(post_text, str) else b""
-        req_type = media_type(as_str(post.get("mimeType")) or header(req_headers, "content-type"))
-        request = Request(as_str(req.get("method")), as_str(req.get("url")), req_headers,
-                          _body(req_data, req_type, "text" if post_text is not None else "none"))
-        content = as_dict(res.get("content"))
-        data, problem = _text_bytes(content)
-        stored = "binary" if (content.get("encoding") or "").lower() == "base64" else (
-            "text" if content.get("text") is not None else "none")
-        encoding = header(res_headers, "content-encoding")
-        if encoding and not problem and (content.get("encoding") or "").lower() == "base64":
-            data, problem = decode(data, encoding)  # bytes as the server sent them: decoded here
-        ctype = media_type(as_str(content.get("mimeType")) or header(res_headers, "content-type"))
-        stream = streams.of_body(data, ctype) if not problem else None
-        status = res.get("status")
-        response = Response(status if isinstance(status, int) and not isinstance(status, bool) else None,
-                            res_headers, _body(data, ctype, stored, problem), stream, streamed=stream is not None)
-        duration = entry.get("time")
-        out.append(Exchange(request, response, path, i, Kind.HTTP, None, _time(entry.get("startedDateTime")),
-                            float(duration) if isinstance(duration, (int, float)) else None, source=entry))
+    """Every entry as an exchange, its bodies decoded under the file's ceiling (LoadError naming the entry
+    past it)."""
+    from recordings.bodies import Budget, TooLarge
+
+    budget = Budget()
+    out: list[Exchange] = []
+    try:
+        for i, entry in enumerate(as_list(as_dict(doc.get("log")).get("entries"))):
+            out.append(_exchange(path, i, as_dict(entry), budget))
+    except TooLarge as exc:
+        raise LoadError(path, f"entry #{len(out)}: body {exc}") from None
     return out
+
+
+def _exchange(path: str, i: int, entry: dict[str, Any], budget: Any) -> Exchange:
+    """One entry as an exchange."""
+    req, res = as_dict(entry.get("request")), as_dict(entry.get("response"))
+    req_headers, res_headers = _headers(req.get("headers")), _headers(res.get("headers"))
+    post = as_dict(req.get("postData"))
+    post_text = post.get("text")
+    req_data = post_text.encode("utf-8", "surrogatepass") if isinstance(post_text, str) else b""
+    req_type = media_type(as_str(post.get("mimeType")) or header(req_headers, "content-type"))
+    request = Request(as_str(req.get("method")), as_str(req.get("url")), req_headers,
+                      _body(req_data, req_type, "text" if post_text is not None else "none"))
+    content = as_dict(res.get("content"))
+    data, problem = _text_bytes(content)
+    stored = "binary" if (content.get("encoding") or "").lower() == "base64" else (
+        "text" if content.get("text") is not None else "none")
+    encoding = header(res_headers, "content-encoding")
+    if encoding and not problem and (content.get("encoding") or "").lower() == "base64":
+        data, problem = decode(data, encoding, budget)  # bytes as the server sent them: decoded here
+    ctype = media_type(as_str(content.get("mimeType")) or header(res_headers, "content-type"))
+    stream = streams.of_body(data, ctype) if not problem else None
+    status = res.get("status")
+    response = Response(status if isinstance(status, int) and not isinstance(status, bool) else None,
+                        res_headers, _body(data, ctype, stored, problem), stream, streamed=stream is not None)
+    duration = entry.get("time")
+    return Exchange(request, response, path, i, Kind.HTTP, None, _time(entry.get("startedDateTime")),
+                    float(duration) if isinstance(duration, (int, float)) else None, source=entry)

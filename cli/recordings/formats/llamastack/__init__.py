@@ -58,14 +58,18 @@ class LlamaStackFormat(Recorder):
         return head.lstrip().startswith(b"{") and b'"request"' in raw and b'"response"' in raw
 
     def summaries(self, path: str, doc: Any, size: int) -> list[Recording]:
-        from recordings.formats.llamastack.document import summarize
+        from recordings.formats.llamastack import document  # not on the warm path: ls reads the cache
 
-        return [summarize(path, doc, size)]
+        rec = document.summarize(path, doc, size)
+        self._last = (doc, rec)  # the exchange of the same document reuses it
+        return [rec]
 
     def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
-        from recordings.formats.llamastack.document import exchange_of
+        from recordings.formats.llamastack import document
 
-        return [exchange_of(path, doc, size)]
+        last = getattr(self, "_last", None)
+        rec = last[1] if last is not None and last[0] is doc and last[1].path == path else None
+        return [document.exchange_of(path, doc, size, rec)]
 
     def matches(self, ref: str, path: str) -> bool:
         """A prefix of the file's name, or of the request hash it carries (``models-<hash>-…``)."""
@@ -108,6 +112,8 @@ class LlamaStackFormat(Recorder):
         from recordings.formats.llamastack.advice import with_rename_advice
 
         return with_rename_advice(findings, keys)
+
+    gives_corpus_keys = True
 
     def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
         from recordings.formats.llamastack.rules.hash import computed_hash

@@ -173,11 +173,13 @@ def unwrap(item: Any) -> Any:
 _REQUEST_BODY = {Kind.INFERENCE: "body", Kind.HTTP: "payload", Kind.TOOL: "kwargs"}
 
 
-def exchange_of(path: str, doc: dict[str, Any], size: int = 0) -> Exchange:
-    """The document as one exchange (LoadError when its shape is wrong, as :func:`summarize` says)."""
+def exchange_of(path: str, doc: dict[str, Any], size: int = 0, rec: Recording | None = None) -> Exchange:
+    """The document as one exchange (LoadError when its shape is wrong, as :func:`summarize` says; ``rec``:
+    its summary, when already made). A stream's chunks are unwrapped only when read."""
     from recordings import streams
 
-    rec = summarize(path, doc, size)
+    if rec is None:
+        rec = summarize(path, doc, size)
     request, response = doc["request"], doc["response"]
     kind = rec.kind
     body_key = _REQUEST_BODY.get(kind)
@@ -201,7 +203,7 @@ def exchange_of(path: str, doc: dict[str, Any], size: int = 0) -> Exchange:
         if body and isinstance(body[0], str):  # server-sent-event lines
             stream = streams.sse_lines(body)
         else:
-            stream = streams.json_array([unwrap(item) for item in body], kind="objects")
+            stream = streams.json_array(body, kind="objects", read=unwrap)
     elif isinstance(body, list):
         json_body = [unwrap(item) for item in body]
     else:

@@ -23,20 +23,21 @@ SUFFIXES = (".yaml", ".yml", ".json", ".yaml.gz", ".yml.gz", ".json.gz")  # what
 _DECODED: list[Any] = []  # [document, its interactions]: the last cassette decoded, read once for both views
 
 
-def decoded(doc: dict[str, Any]) -> Any:
-    """A parsed cassette's interactions, their bodies decoded (once, when the same document is asked again)."""
+def decoded(doc: dict[str, Any], path: str = "") -> Any:
+    """A parsed cassette's interactions, their bodies decoded (once, when the same document is asked again);
+    LoadError when they decode past the ceiling."""
     from recordings.formats.vcr.cassette import interactions
 
     if _DECODED and _DECODED[0] is doc:
         return _DECODED[1]
-    found = interactions(doc)
+    found = interactions(doc, path)
     _DECODED[:] = [doc, found]
     return found
 
 
 def _interactions(ctx: Any) -> Any:
     """A rule context's interactions, their bodies decoded once for every rule that asks."""
-    return ctx.cached("interactions", lambda: decoded(ctx.doc))
+    return ctx.cached("interactions", lambda: decoded(ctx.doc, ctx.path))
 
 
 def _scrub() -> Normalization:
@@ -82,7 +83,7 @@ class VcrFormat(Recorder):
 
         name = self.stem(path)
         suite = self.suite_of(path)
-        found = decoded(doc)
+        found = decoded(doc, path)
         for it in found:  # a declared encoding that does not decode is the cassette's problem, named once
             problem = it.request_body.problem or it.response_body.problem
             if problem:
@@ -94,7 +95,7 @@ class VcrFormat(Recorder):
     def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
         from recordings.formats.vcr.adapter import exchange
 
-        return [exchange(path, it) for it in decoded(doc)]
+        return [exchange(path, it) for it in decoded(doc, path)]
 
     def test_attribution(self) -> Any:
         """A session that finds the test of each cassette from the project's tests (:mod:`.naming`): read each

@@ -9,7 +9,6 @@ a cassette. Websocket-style interactions (``kind``/``direction``/``data``) are k
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,17 +45,15 @@ class Interaction:
     messages: list[dict[str, Any]] | None = None  # a websocket-style interaction
 
 
-def _loader() -> Any:
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def parse(path: str, raw: bytes) -> dict[str, Any]:
     """A cassette's top-level mapping (``interactions``, ``version``); LoadError with one line."""
     if raw[:2] == b"\x1f\x8b":
+        from recordings.bodies import TooLarge, gunzip
+
         try:
-            raw = gzip.decompress(raw)
+            raw = gunzip(raw)
+        except TooLarge as exc:
+            raise LoadError(path, f"gzip cassette {exc}") from None
         except (OSError, EOFError, zlib.error) as exc:
             raise LoadError(path, f"corrupt gzip cassette ({exc})") from None
     if not raw.strip():
@@ -71,19 +68,14 @@ def parse(path: str, raw: bytes) -> dict[str, Any]:
         except orjson.JSONDecodeError as exc:
             json_error = exc
     if doc is None:
-        import yaml
+        from recordings.files import load_yaml
 
         try:
-            doc = yaml.load(raw, Loader=_loader())  # noqa: S506 - a safe loader
-        except yaml.YAMLError as exc:
-            if json_error is not None:
+            doc = load_yaml(path, raw)
+        except LoadError as exc:
+            if json_error is not None and exc.reason.startswith("invalid YAML"):
                 raise LoadError(path, f"invalid JSON cassette: {json_error}") from None
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise LoadError(path, f"invalid YAML{where}: {problem}") from None
-        except RecursionError:
-            raise LoadError(path, "nested too deeply to read") from None
+            raise
     if not isinstance(doc, dict) or not isinstance(doc.get("interactions"), list):
         what = type(doc).__name__ if not isinstance(doc, dict) else "a mapping without an 'interactions' list"
         raise LoadError(path, f"not a cassette: top level is {what}")
@@ -107,7 +99,7 @@ def _header(headers: dict[str, str], name: str) -> str | None:
     return header(headers, name)
 
 
-def decode_body(value: Any, headers: dict[str, str]) -> Body:
+def decode_body(value: Any, headers: dict[str, str], budget: Any = None) -> Body:
     body = Body()
     if isinstance(value, dict):
         if "parsed_body" in value:
@@ -128,12 +120,26 @@ def decode_body(value: Any, headers: dict[str, str]) -> Body:
 
     encoding = (_header(headers, "content-encoding") or "").strip().lower() or None
     body.encoding = encoding
-    data, body.problem = decode(data, encoding)
+    data, body.problem = decode(data, encoding, budget)
     body.data = data
     return body
 
 
-def interactions(doc: dict[str, Any]) -> list[Interaction]:
+def interactions(doc: dict[str, Any], path: str = "") -> list[Interaction]:
+    """Every interaction, its bodies decoded under the file's ceiling (LoadError naming the interaction past
+    it)."""
+    from recordings.bodies import Budget, TooLarge
+
+    budget = Budget()
+    try:
+        return _interactions(doc, budget)
+    except TooLarge as exc:
+        raise LoadError(path, f"interaction #{getattr(exc, 'index', '?')}: body {exc}") from None
+
+
+def _interactions(doc: dict[str, Any], budget: Any) -> list[Interaction]:
+    from recordings.bodies import TooLarge
+
     out = []
     for i, item in enumerate(doc.get("interactions") or []):
         it = Interaction(i)
@@ -151,12 +157,16 @@ def interactions(doc: dict[str, Any]) -> list[Interaction]:
         it.method = request.get("method") if isinstance(request.get("method"), str) else None
         it.uri = request.get("uri") if isinstance(request.get("uri"), str) else None
         it.request_headers = _headers(request.get("headers"))
-        it.request_body = decode_body(request.get("body"), it.request_headers)
         status = response.get("status")
         code = status.get("code") if isinstance(status, dict) else status
         it.status = code if isinstance(code, int) and not isinstance(code, bool) else None
         it.response_headers = _headers(response.get("headers"))
-        it.response_body = decode_body(response.get("body"), it.response_headers)
+        try:
+            it.request_body = decode_body(request.get("body"), it.request_headers, budget)
+            it.response_body = decode_body(response.get("body"), it.response_headers, budget)
+        except TooLarge as exc:
+            exc.index = i  # type: ignore[attr-defined]
+            raise
         out.append(it)
     return out
 

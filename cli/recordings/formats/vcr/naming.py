@@ -409,6 +409,8 @@ class ProjectNaming:
         self.anywhere: list[Doubt] = []
         self.folders: dict[str, list[ModuleInfo]] = {}  # a known cassette folder -> the modules that write there
         self.unknown_folders: list[ModuleInfo] = []  # modules whose folder is computed at run time
+        self.unreadable: list[str] = []  # test folders and files that could not be read, with the reason
+        self._files: Any = None  # a presence.Checker, made when an orphan verdict needs one
         self._build()
 
     # --- reading the project ---
@@ -419,8 +421,12 @@ class ProjectNaming:
             info = self._infos[path] = read_module(path, self.config, self.root)
         return info
 
+    def _unreadable(self, exc: OSError) -> None:
+        where = os.path.relpath(exc.filename, self.root).replace(os.sep, "/") if exc.filename else "?"
+        self.unreadable.append(f"{where}: {exc.strerror or type(exc).__name__}")
+
     def _python_files(self) -> Iterator[str]:
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(self.root, onerror=self._unreadable):
             dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
             for f in sorted(filenames):
                 if f.endswith(".py"):
@@ -438,7 +444,10 @@ class ProjectNaming:
             try:
                 with open(path, "rb") as fh:
                     source = fh.read()
-            except OSError:
+            except OSError as exc:
+                if exc.filename is None:
+                    exc.filename = path
+                self._unreadable(exc)
                 continue
             lower = source.lower()
             if b"vcr" in lower or b"cassette" in lower:
@@ -698,7 +707,33 @@ class ProjectNaming:
             return False
         return self.config.collects_function(parts[-1])
 
-    def judge(self, path: str) -> "Judgement":
+    def judge(self, path: str, force: bool = False) -> "Judgement":
+        """What the naming proves of one cassette. An orphan verdict stands only when every test path could be
+        read and the module it rests on is there and not empty (or proven absent); else the cassette is kept.
+        ``force``: an empty module, or one a sparse checkout left out, is judged as it is."""
+        judged = self._judge(path)
+        if judged.status != "orphan":
+            return judged
+        if self.unreadable:
+            n = len(self.unreadable)
+            text = (f"{n} test path{'s' if n != 1 else ''} could not be read (e.g. {self.unreadable[0]}): a test "
+                    "there may use it")
+            return Judgement("kept", judged.test_id, text, text)
+        if judged.module is None:
+            return judged
+        from recordings.presence import ABSENT, EMPTY, PRESENT, SPARSE, Checker
+
+        if self._files is None:
+            self._files = Checker(self.root)
+        state = self._files.state(judged.module)
+        if state.status in (PRESENT, ABSENT) or (force and state.status in (EMPTY, SPARSE)):
+            return judged
+        if state.status in (EMPTY, SPARSE):
+            return Judgement("kept", judged.test_id, f"{state.reason}: kept unless --force",
+                             "its test module is empty or missing from a checkout: kept unless --force")
+        return Judgement("kept", judged.test_id, f"{state.reason}: kept", f"{state.reason}: kept")
+
+    def _judge(self, path: str) -> "Judgement":
         path = os.path.abspath(path)
         folder, (stem, _suffix) = os.path.dirname(path), split_stem(path)
         owners = self.exact.get((folder, stem))
@@ -755,14 +790,14 @@ class ProjectNaming:
                                      f"{d.reason} ({d.where})")
             reason = self._gone(module, cls, function, params)
             test_id = self._label(module, cls, function, params)
-            return Judgement("orphan", test_id, reason)
+            return Judgement("orphan", test_id, reason, module=module.path)
         if self.unknown_folders:  # modules that may write anywhere: none of them has a test of this name
             return Judgement("orphan", None, f"no test is named {stem}: {self._unknown_folders_text()} have no "
                                              "test of this name")
-        if default_module is not None and not os.path.exists(default_module):
+        if default_module is not None and not os.path.lexists(default_module):
             rel = os.path.relpath(default_module, self.root).replace(os.sep, "/")
             return Judgement("orphan", "::".join((rel, *([cls] if cls else []), function)) +
-                             (f"[{params}]" if params is not None else ""), "file gone")
+                             (f"[{params}]" if params is not None else ""), "file gone", module=default_module)
         return Judgement("kept", None, "no test's naming puts a cassette in this folder",
                          "no test's naming puts a cassette in this folder: written by other code")
 
@@ -838,6 +873,7 @@ class Judgement:
     test_id: str | None
     reason: str = ""
     why: str = ""  # what a summary line groups kept cassettes by (the doubt, named once)
+    module: str | None = None  # the test module an orphan verdict rests on (read, or proven absent)
 
 
 _PROJECTS: dict[str, tuple[Any, ProjectNaming]] = {}
@@ -908,8 +944,8 @@ class Session:
             found = self._projects[scope] = project_naming(scope)
         return found
 
-    def judge(self, path: str, root: str) -> Judgement:
-        return self.naming(root).judge(path)
+    def judge(self, path: str, root: str, force: bool = False) -> Judgement:
+        return self.naming(root).judge(path, force)
 
     def test_of(self, path: str) -> str | None:
         """The pytest node id of the test that uses this cassette (or used it: an orphan's gone test, when the

@@ -7,6 +7,7 @@ from typing import Iterator
 from recordings.shapes import as_dict
 from recordings.rules.types import FileContext, Finding
 from recordings.names import MODELS, stem
+from recordings.formats.llamastack.document import unwrap
 from recordings.formats.llamastack.hashing import models_digest
 from recordings.protocols.ollama import ollama_model_names
 from recordings.protocols.openai import model_ids
@@ -19,7 +20,7 @@ SCOPE = "file"
 
 def body_model_ids(body: object, endpoint: object) -> tuple[str, ...] | None:
     if isinstance(body, list):
-        return model_ids(body)
+        return model_ids([unwrap(item) for item in body])
     if isinstance(body, dict):
         data = body.get("__data__", body)
         if isinstance(data, dict) and "models" in data:
