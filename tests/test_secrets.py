@@ -61,14 +61,14 @@ def test_named_secrets_and_headers(tmp_path):
 
     def leak(d):
         d["request"]["body"]["aws_secret_access_key"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz"
-        d["request"]["body"]["tool_config"] = {"service_api_key": "ab" * 32}
+        d["request"]["body"]["tool_config"] = {"service_api_key": "3f9a1c7e5b2d8f4a6c0e9b7d1f3a5c8e" * 2}
         d["request"]["headers"]["Ocp-Apim-Subscription-Key"] = "0123456789abcdef0123"
         d["response"]["body"][0]["__data__"]["headers"] = {"Set-Cookie": "session=abcdef123456; Path=/"}
 
     rewrite(p, leak)
     assert messages(p, "secrets") == [
         "AWS secret access key in the file (wJalrX…)",
-        "64-hex key in a key-named field in the file (ababab…)",
+        "credential in field 'service_api_key' in the file (3f9a1c…)",
         "credential header 'Ocp-Apim-Subscription-Key' is recorded (012345…)",
         "credential header 'Set-Cookie' is recorded (sessio…)",
     ]

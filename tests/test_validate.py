@@ -204,12 +204,12 @@ def test_secrets(tmp_path):
     def leak(d):
         d["request"]["headers"]["Authorization"] = "Bearer " + key
         d["request"]["url"] += "?api_key=abc123"
-        d["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = "AKIAIOSFODNN7EXAMPLE"
+        d["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = "AKIAZQ7XK2PM3RT4WV6Y"
 
     rewrite(p, leak)
     assert messages(p, "secrets") == [
         "OpenAI-style API key in the file (sk-pro…)",
-        "AWS access key id in the file (AKIAIO…)",
+        "AWS access key id in the file (AKIAZQ…)",
         "bearer token in the file (Bearer…)",
         "credential header 'Authorization' is recorded (Bearer…)",
         "key-bearing query string in the url (?api_k…)",

@@ -5,6 +5,8 @@
     [tool.recordings]
     python = ".venv/bin/python"        # prune --collect runs pytest with it
     recording_dir = "tests/integration/common"  # the recorder's base folder (explain)
+    placeholders = ["MYCO-FAKE-*"]     # values that stand in for a credential (globs, any case): validate
+                                       # never reports them, scrub keeps them
 
     [tool.recordings.scrub]            # normalize on cassettes
     remove = ["x-trace-id"]            # response headers removed besides the volatile ones
@@ -57,6 +59,7 @@ class Config:
     python: str | None = None  # the interpreter `prune --collect` runs pytest with
     recording_dir: str | None = None  # the recorder's base folder (explain's shared fallback)
     scrub: dict[str, Any] = field(default_factory=dict)  # [tool.recordings.scrub]: remove, keep, placeholder
+    placeholders: tuple[str, ...] = ()  # the project's own placeholder values (globs)
 
     def _matching(self, path: str) -> list[Override]:
         if not self.overrides:
@@ -153,6 +156,12 @@ def load_config(known_rules: set[str] | None = None, start: str = ".", path: str
     recording_dir = table.get("recording_dir")
     if recording_dir is not None and (not isinstance(recording_dir, str) or not recording_dir):
         raise ConfigError(f"{where}: recording_dir must be a folder")
+    placeholders = table.get("placeholders") or []
+    if not isinstance(placeholders, list) or not all(isinstance(p, str) and p for p in placeholders):
+        raise ConfigError(f"{where}: placeholders must be a list of globs (e.g. \"MYCO-FAKE-*\")")
+    from recordings.placeholders import use_project_patterns
+
+    use_project_patterns(placeholders)  # one setting for validate and scrub, in every worker process
     return Config(
         root=os.path.dirname(os.path.abspath(path)),
         python=python,
@@ -161,4 +170,5 @@ def load_config(known_rules: set[str] | None = None, start: str = ".", path: str
         ignore=_ids(table.get("ignore"), where, known),
         severity=_severities(table.get("severity"), where, known),
         overrides=tuple(overrides),
+        placeholders=tuple(placeholders),
     )

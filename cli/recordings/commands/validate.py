@@ -79,6 +79,8 @@ def validate_command(
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     summary: bool = typer.Option(False, "--summary", help="Only the totals per rule, no finding lines."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding, also those repeated in "
+                                 "many files (text output groups them: one line per rule and kind)."),
 ) -> None:
     """Check every recording against the rules (see the README's table); exit 1 on errors."""
     from recordings.rules import RULES
@@ -99,7 +101,10 @@ def validate_command(
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
     if not summary:
-        REPORTERS[fmt.value](report.findings, sys.stdout)
+        if fmt.value == "text":
+            REPORTERS["text"](report.findings, sys.stdout, verbose=verbose)  # type: ignore[call-arg]
+        else:
+            REPORTERS[fmt.value](report.findings, sys.stdout)
     failing = report.errors + (report.warnings if strict else 0)
     files = report.files + len(found.problems)
     if report.findings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import IO, Callable, Sequence
 
@@ -10,15 +11,41 @@ from recordings.output.jsonout import write_json
 from recordings.output.terminal import Printer, visible
 
 
-def report_text(findings: Sequence[Finding], stream: IO[str]) -> None:
-    """Grouped by file; rule and severity aligned; styled only at a terminal."""
+REPEATED = 5  # a finding of one rule and kind in this many places or more is one line (--verbose: each)
+_MASKED = re.compile(r" \([^()]*…\)$")  # the masked value a secret finding ends with
+
+
+def kind_of(f: Finding) -> tuple[str, str, str]:
+    """What repeated findings share: the rule, the severity and the message without its masked value."""
+    return f.rule, f.severity, _MASKED.sub("", f.message)
+
+
+def report_text(findings: Sequence[Finding], stream: IO[str], verbose: bool = False) -> None:
+    """Grouped by file; rule and severity aligned; styled only at a terminal. A finding repeated in
+    :data:`REPEATED` places or more (an organization header in every cassette) is one line with the count
+    and the first files, after the others; ``verbose`` lists each."""
     p = Printer(stream)
-    for path, group in groupby(findings, key=lambda f: f.path):
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(kind_of(f), []).append(f)
+    repeated = {k for k, fs in groups.items() if len(fs) >= REPEATED} if not verbose else set()
+    single = [f for f in findings if kind_of(f) not in repeated]
+    for path, group in groupby(single, key=lambda f: f.path):
         p.line(visible(path), "bold")
         for f in group:
             where = f" ({f.json_path})" if f.json_path else ""
             p.parts(("  ", None), (f"{f.severity:<8}", "red" if f.severity == "error" else "yellow"),
                     (f"{f.rule:<14}", "cyan"), (visible(f.message + where), None))
+    if repeated:
+        p.line("repeated (--verbose lists each):", "bold")
+    for key in sorted(repeated, key=lambda k: (k[1] != "error", -len(groups[k]), k)):
+        rule, severity, message = key
+        fs = groups[key]
+        files = list(dict.fromkeys(f.path for f in fs))
+        shown = ", ".join(visible(x) for x in files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        p.parts(("  ", None), (f"{severity:<8}", "red" if severity == "error" else "yellow"), (f"{rule:<14}", "cyan"),
+                (visible(f"{message}: {len(fs)} times in {len(files)} file{'s' if len(files) != 1 else ''} "
+                         f"({shown})"), None))
 
 
 def report_json(findings: Sequence[Finding], stream: IO[str]) -> None:

@@ -3,20 +3,20 @@
 What is looked for, in the file's bytes (one pass finds the lines that hold a marker of some kind,
 see "finding where to look" below; the precise patterns then read only those lines):
 
-* provider keys by their prefix: OpenAI ``sk-``/``sk-proj-``, Anthropic ``sk-ant-``, Stripe
-  ``sk_live_``, Google ``AIza`` and ``ya29.`` OAuth tokens, AWS ``AKIA``/``ASIA`` key ids, GitHub
-  ``ghp_``…, Hugging Face ``hf_``, Groq ``gsk_``, Tavily ``tvly-``, NVIDIA ``nvapi-``, Fireworks ``fw_``;
-* JSON Web Tokens, PEM private keys, AWS secret access keys next to their name, 64-hex keys in
-  fields whose name says key/secret/token/password;
+* provider tokens by their prefix, one kind each (:mod:`recordings.rules.secret_kinds`: gitleaks'
+  prefixed formats, OpenAI, Anthropic, xAI, Perplexity, Replicate, Groq, Google, AWS, GitHub, GitLab,
+  Slack, Stripe, SendGrid, npm, PyPI, Databricks, Azure's secrets…), JSON Web Tokens and PEM private keys;
+* AWS secret access keys next to their name, and any key-looking value in a field whose name says
+  api key, secret, access token, password… (``"api_key": "…"``, ``client_secret=…`` in a form body);
 * bearer tokens and ``Basic`` credentials (the decoded ``user:password``) in any text;
-* credential headers (``Authorization``, ``X-Api-Key``, ``Cookie``, ``Set-Cookie``,
-  ``Ocp-Apim-Subscription-Key``…) wherever a headers mapping appears;
+* credential headers (:func:`recordings.headers.is_credential_header`) wherever a headers mapping
+  appears; for cassettes and HAR files, the request headers and url are scanned for tokens too;
 * ``key=``/``api_key=``/``token=`` query strings and ``user:password@`` in URLs;
-* any of the provider keys base64-encoded (found through the base64 spelling of their prefixes);
+* any prefixed token base64-encoded (found through the base64 spelling of its prefix);
 * for streams, the reassembled text and tool arguments too: a key split across two chunks.
 
-Redacted placeholders (``<redacted>``, ``***``, ``fake-key``, ``Bearer ***``…) are not findings.
-A finding never prints the secret in full.
+Placeholders (:mod:`recordings.placeholders`: ``<redacted>``, ``**REDACTED**``, ``AUTHORIZATION-XXX``,
+``fake-key``, the project's own) are not findings. A finding never prints the secret in full.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import Iterator
 
 from recordings.placeholders import is_placeholder
 from recordings.rules import bytescan
+from recordings.rules.secret_kinds import KINDS, gate
 from recordings.rules.types import FileContext, Finding
 
 __all__ = ["is_placeholder", "scan_bytes", "check"]
@@ -37,54 +38,54 @@ SEVERITY = "error"
 SUMMARY = "no API keys, tokens, credential headers or key-bearing query strings"
 SCOPE = "file"
 
-# (name, literal that every match contains at its start, pattern). Each pattern
-# starts with its literal so the regex engine can jump between occurrences;
-# a pattern runs only when its literal is in the file at all.
-TOKENS = [
-    ("Anthropic API key", b"sk-ant-", re.compile(rb"sk-ant-[A-Za-z0-9_\-]{20,}")),
-    ("OpenAI-style API key", b"sk-", re.compile(rb"sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")),
-    ("Stripe secret key", b"sk_live_", re.compile(rb"sk_live_[A-Za-z0-9]{20,}")),
-    ("Google API key", b"AIza", re.compile(rb"AIza[0-9A-Za-z_\-]{35}")),
-    ("Google OAuth token", b"ya29.", re.compile(rb"ya29\.[0-9A-Za-z_\-]{20,}")),
-    ("AWS access key id", b"AKIA", re.compile(rb"AKIA[0-9A-Z]{16}(?![A-Z0-9])")),
-    ("AWS access key id", b"ASIA", re.compile(rb"ASIA[0-9A-Z]{16}(?![A-Z0-9])")),
-    ("GitHub token", b"gh", re.compile(rb"gh[pousr]_[A-Za-z0-9]{36,}")),
-    ("GitHub token", b"github_pat_", re.compile(rb"github_pat_[A-Za-z0-9_]{40,}")),
-    ("Hugging Face token", b"hf_", re.compile(rb"hf_[A-Za-z0-9]{30,}")),
-    ("Groq API key", b"gsk_", re.compile(rb"gsk_[A-Za-z0-9]{40,}")),
-    ("Tavily API key", b"tvly-", re.compile(rb"tvly-(?:dev-|prod-)?[A-Za-z0-9]{20,}")),
-    ("NVIDIA API key", b"nvapi-", re.compile(rb"nvapi-[A-Za-z0-9_\-]{40,}")),
-    ("Fireworks API key", b"fw_", re.compile(rb"fw_[A-Za-z0-9]{20,}")),
-    ("JSON web token", b"eyJ",
-     re.compile(rb"eyJ[A-Za-z0-9_\-]{8,4096}\.eyJ[A-Za-z0-9_\-]{8,8192}\.[A-Za-z0-9_\-]{16,1024}")),
-    ("private key", b"-----BEGIN ", re.compile(rb"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("bearer token", b"earer", re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")),
-]
+# the token kinds (secret_kinds.KINDS: gitleaks' prefixed formats and the LLM providers'), and the bearer
+# scheme, whose literal ("earer") is found case-blind on its first letter
+_PREFIXED = tuple(k for k in KINDS if k.prefix)
+_UNPREFIXED = tuple((k, re.compile(k.rest), re.compile(gate(k))) for k in KINDS if not k.prefix)
+_PREFIXES = tuple(dict.fromkeys(k.prefix for k in _PREFIXED))
+_BEARER = re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")
 _LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_ANCHORED = ("bearer token", "private key")
 
 # named secrets: (name, pattern whose group 1 is the secret); _LOWER_GATES says when each runs
 _Q = rb'\\?"'  # a JSON quote, or an escaped one inside a JSON string (tool arguments)
-NAMED = [
+# the end of a field name that says it holds a credential; the name's start is read backwards from it
+_KEY_NAME = (rb"(?i:api[_-]?key|apikey|secret|access[_-]?token|auth[_-]?token|refresh[_-]?token|"
+             rb"bearer[_-]?token|session[_-]?token|id[_-]?token|password|passwd|private[_-]?key|subscription[_-]?key)")
+NAMED: list[tuple[str, re.Pattern[bytes] | None]] = [
     ("AWS secret access key",
      re.compile(rb"(?i:aws_?secret_?access_?key)" + _Q + rb"?\s*[:=]\s*" + _Q
                 + rb"?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")),
-    ("64-hex key in a key-named field",
-     re.compile(rb'"(?i:[a-z0-9_\-]{0,40}(?:key|token|secret|password))' + _Q + rb"\s*:\s*" + _Q +
-                rb"([0-9a-fA-F]{64})" + _Q)),
+    ("credential in a key-named field", None),  # "api_key": "…", "client_secret": "…", password=… (a form): _key_named
     ("Basic credentials", re.compile(rb"(?<![A-Za-z])[Bb]asic ([A-Za-z0-9+/]{8,}={0,2})")),
     ("password in a url", re.compile(rb"://([^/\s:@\"'\\<>]{1,64}):([^/\s@\"'\\<>]{1,128})@[A-Za-z0-9.\-]")),
 ]
+_KEY_NAMED_NOT = re.compile(rb"(?i)(?:^|[_-])(?:max|num|count|total|type|prompt|completion|input|output|cached|"
+                            rb"reasoning|page|next|continuation|cursor)(?:[_-]|$)|tokens$|_ids?$|csrf|xsrf")
 
-_HEADER_ANYWHERE = re.compile(
-    rb'\\?"((?i:authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|openai-api-key|cookie|set-cookie|'
-    rb'ocp-apim-subscription-key|x-auth-token|x-access-token))\\?"\s*:\s*\\?"((?:[^"\\]|\\[^"])*)\\?"')
+
+def _header_anywhere() -> re.Pattern[bytes]:
+    """A credential header written as a JSON pair (``"x-api-key": "…"``), wherever a headers mapping appears."""
+    from recordings.headers import REQUEST_ERRORS
+
+    names = b"|".join(re.escape(h.encode()) for h in (*REQUEST_ERRORS, "cookie", "set-cookie"))
+    return re.compile(rb'\\?"((?i:' + names + rb'))\\?"\s*:\s*\\?"((?:[^"\\]|\\[^"])*)\\?"')
+
+
+_HEADER_ANYWHERE = _header_anywhere()
 _QUERY_KEY = re.compile(r"[?&](?:key|api[_-]?key|access_token|token|sig|signature)=([^&#\s]+)", re.I)
+
+
 def _b64_literals() -> list[tuple[bytes, bytes]]:
-    """(prefix, a piece of its base64 spelling) at each of the three alignments. A base64 key
-    contains one of these pieces; the pieces are only hints, confirmed by decoding."""
+    """(prefix, a piece of its base64 spelling) at each of the three alignments, for every kind whose
+    prefix is long enough to leave a piece of four characters. A base64 key contains one of these pieces;
+    the pieces are only hints, confirmed by decoding."""
     out = []
-    for prefix in (b"sk-proj-", b"sk-ant-", b"AIza", b"AKIA", b"ghp_"):  # the keys most often leaked
+    # the kinds' prefixes, and the longer starts of the kinds whose prefix alone is too short to spell
+    extra = (b"sk-proj-", b"sk-svcacct-", b"sk-admin-", b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"glpat-",
+             b"xoxb-", b"xoxp-", b"sk_live_", b"rk_live_")
+    for prefix in dict.fromkeys((*_PREFIXES, *extra)):
+        if len(prefix) < 3:
+            continue
         for shift in range(3):
             enc = base64.b64encode(b"\0" * shift + prefix + b"\0\0")
             # characters fully determined by the prefix: skip the ones touched by the padding bytes
@@ -97,79 +98,141 @@ def _b64_literals() -> list[tuple[bytes, bytes]]:
 
 
 _B64_HINTS = _b64_literals()
-_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]{16,512}={0,2}")
+_B64_PIECES = tuple(dict.fromkeys(piece for _prefix, piece in _B64_HINTS))
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/_\-]{16,}={0,2}")
 
-
-# What a file is scanned for, as few literal scans as the kinds allow (each ``in`` is one fast pass
-# over the bytes; a combined regex of the literals measured 60x slower than the scans it replaces).
-# Each entry: a literal, and the TOKENS literals whose patterns may start where it occurs.
-_GATES: tuple[tuple[bytes, tuple[bytes, ...]], ...] = (
-    (b"sk-", (b"sk-ant-", b"sk-")), (b"sk_", (b"sk_live_", b"gsk_")), (b"AIza", (b"AIza",)),
-    (b"ya29.", (b"ya29.",)), (b"AKIA", (b"AKIA",)), (b"ASIA", (b"ASIA",)), (b"gh", (b"gh", b"github_pat_")),
-    (b"hf_", (b"hf_",)), (b"tvly-", (b"tvly-",)), (b"nvapi-", (b"nvapi-",)), (b"fw_", (b"fw_",)),
-    (b"eyJ", (b"eyJ",)), (b"-----BEGIN ", (b"-----BEGIN ",)), (b"earer", (b"earer",)),
-)
 # on the lower-cased bytes: (literal, what it gates)
 _LOWER_GATES: tuple[tuple[bytes, str], ...] = (
     (b"authorization", "header"), (b"api-key", "header"), (b"cookie", "header"), (b"subscription-key", "header"),
-    (b'-token"', "header"), (b"access_key", "AWS secret access key"), (b"accesskey", "AWS secret access key"),
-    (b'key": "', "64-hex key in a key-named field"), (b'token": "', "64-hex key in a key-named field"),
-    (b'secret": "', "64-hex key in a key-named field"), (b'password": "', "64-hex key in a key-named field"),
+    (b"-token", "header"), (b"apikey", "header"), (b"private-token", "header"),
+    (b"access_key", "AWS secret access key"), (b"accesskey", "AWS secret access key"),
+    (b"key", "credential in a key-named field"), (b"token", "credential in a key-named field"),
+    (b"secret", "credential in a key-named field"), (b"passw", "credential in a key-named field"),
     (b"basic ", "Basic credentials"), (b"://", "password in a url"),
 )
 
 
+_SET: list = []  # [RE2 set of every gate, the marker of each] once built; [None] without RE2
+
+
+def _gate_set() -> tuple[object, list[bytes]] | None:
+    if not _SET:
+        try:
+            import re2
+        except ImportError:
+            _SET.append(None)
+            return None
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        gates = re2.Set.SearchSet(options)
+        markers: list[bytes] = []
+        entries = [(gate(k), k.prefix or k.id.encode()) for k in KINDS]
+        entries += [(rb"earer", b"earer")]
+        entries += [(rb"(?i:" + re.escape(literal) + rb")", what.encode()) for literal, what in _LOWER_GATES]
+        entries += [(re.escape(piece), piece) for piece in _B64_PIECES]
+        for pattern, marker in entries:
+            gates.Add(pattern)
+            markers.append(marker)
+        gates.Compile()
+        _SET.extend([gates, markers])
+    if _SET[0] is None:
+        return None
+    return _SET[0], _SET[1]
+
+
 def _present(raw: bytes) -> set[bytes]:
-    """The TOKENS literals that may occur in ``raw``, the NAMED kinds to look for, and whether credential
-    headers may be there (``header``), from about thirty literal scans."""
-    present: set[bytes] = set()
-    for gate, literals in _GATES:
-        if gate in raw:
-            present.update(literals)
+    """What may be in ``raw``: the prefixes of the token kinds, the ids of the kinds without one, the NAMED
+    kinds, credential headers (``header``) and base64 pieces: one pass of RE2's set of every gate over the
+    (few) candidate lines, or a literal scan for each without RE2."""
+    built = _gate_set()
+    if built is not None:
+        gates, markers = built
+        return {markers[i] for i in gates.Match(raw) or ()}  # type: ignore[attr-defined]
+    present = {p for p in _PREFIXES if p in raw}
+    for kind, _pattern, gate_re in _UNPREFIXED:
+        if gate_re.search(raw):
+            present.add(kind.id.encode())
+    if b"earer" in raw:
+        present.add(b"earer")
     low = raw.lower()
-    for gate, what in _LOWER_GATES:
-        if gate in low:
+    for literal, what in _LOWER_GATES:
+        if literal in low:
             present.add(what.encode())
-    for _prefix, piece in _B64_HINTS:
+    for piece in _B64_PIECES:
         if piece in raw:
             present.add(piece)
     return present
 
 
 def _token_findings(raw: bytes, present: set[bytes] | None = None) -> Iterator[tuple[str, str]]:
-    """Provider tokens. Each occurrence of a literal is tried once, and one preceded by a letter (inside
-    a word: ``task-…``, an id holding ``ghp``) is skipped before any regex runs, so adversarial input
-    (``eyJeyJeyJ…`` over megabytes) stays linear."""
+    """Provider tokens. Each occurrence of a prefix is tried once, and one that follows a letter or a digit
+    (inside a word: ``task-…``, an id holding ``ghp``) is skipped before any regex runs; a match resumes the
+    search past it, so adversarial input (``eyJeyJeyJ…`` over megabytes) stays linear."""
     seen: set[str] = set()
-    for name, literal, pattern in TOKENS:
-        if present is not None and literal not in present:
+
+    def fresh(name: str, token: str) -> bool:
+        if token in seen or is_placeholder(token):
+            return False
+        seen.add(token)
+        return True
+
+    for kind in _PREFIXED:
+        if present is not None and kind.prefix not in present:
             continue
-        at = raw.find(literal)
+        pattern, prefix = kind.pattern, kind.prefix
+        at = raw.find(prefix)
         while at != -1:
             before = raw[at - 1] if at else 0
-            if name == "bearer token":
-                ok = before in (ord("B"), ord("b"))
-                start = at - 1
-            elif name == "JSON web token":  # a token of its own, never the tail of another
-                ok = before not in _B64_CHARS
-                start = at
-            else:
-                ok = name in _ANCHORED or before not in _LETTERS
-                start = at
+            if kind.id == "jwt":  # a token of its own, never the tail of another (it may follow a / in a url)
+                ok = before not in _URLSAFE_CHARS
+            else:  # not inside a word; after a digit, or after an escape such as \n in JSON text, it may start
+                ok = not kind.boundary or before not in _LETTERS or (at >= 2 and raw[at - 2] == 92)
             m = pattern.match(raw, at) if ok else None
             if m is None:
-                at = raw.find(literal, at + 1)
+                at = raw.find(prefix, at + 1)
                 continue
-            token = raw[start:m.end()].decode("ascii", "replace")
-            if token not in seen and not is_placeholder(token):
-                seen.add(token)
-                yield name, token
-            at = raw.find(literal, m.end())
+            token = m.group(0).decode("ascii", "replace")
+            if fresh(kind.name, token):
+                yield kind.name, token
+            at = raw.find(prefix, m.end())
+    for kind, pattern, _gate in _UNPREFIXED:
+        if present is not None and kind.id.encode() not in present:
+            continue
+        for m in pattern.finditer(raw):
+            if m.start() and raw[m.start() - 1] in _LETTERS and not (m.start() >= 2 and raw[m.start() - 2] == 92):
+                continue
+            token = m.group(0).decode("ascii", "replace")
+            if fresh(kind.name, token):
+                yield kind.name, token
+    if present is None or b"earer" in present:
+        at = raw.find(b"earer")
+        while at != -1:
+            m = _BEARER.match(raw, at) if at and raw[at - 1] in (ord("B"), ord("b")) else None
+            if m is None:
+                at = raw.find(b"earer", at + 1)
+                continue
+            token = raw[at - 1:m.end()].decode("ascii", "replace")
+            if fresh("bearer token", token):
+                yield "bearer token", token
+            at = raw.find(b"earer", m.end())
 
 
-def _named_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str]]:
+def _named_findings(raw: bytes, present: set[bytes], headers_apart: bool = False) -> Iterator[tuple[str, str]]:
+    from recordings.headers import REQUEST_ERRORS
+
+    as_headers = (*REQUEST_ERRORS, "cookie", "set-cookie")  # what _HEADER_ANYWHERE reports
+
     for name, pattern in NAMED:
         if name.encode() not in present:
+            continue
+        if pattern is None:  # the key-named fields
+            for field, value in _key_named(raw):
+                secret = value.decode("utf-8", "replace")
+                if _KEY_NAMED_NOT.search(field) or not _varied(secret) or is_placeholder(secret):
+                    continue
+                if headers_apart and field.decode("ascii", "replace").lower() in as_headers:
+                    continue  # a credential header: reported as one
+                yield f"credential in field {field.decode('ascii', 'replace')!r}", secret
             continue
         for m in pattern.finditer(raw):
             if name == "Basic credentials":
@@ -194,51 +257,112 @@ def _named_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str]
                     yield name, secret
 
 
+_WHOLE_NAME = re.compile(rb"[A-Za-z0-9_\-]*" + _KEY_NAME + rb"$")
+_NAME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# what follows the last word of a credential field's name: a JSON value, or a form value
+_TAILS = {kw: re.compile(re.escape(kw) + rb'(?:\\?"\s*:\s*\\?"([^"\\\s]{16,512})\\?"|=([^&\s"\\]{16,512}))')
+          for kw in (b"key", b"secret", b"token", b"password", b"passwd")}
+
+
+def _key_named(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """(field name, value) of each field whose name says it holds a credential. Each occurrence of a name's
+    last word (``key``, ``secret``, ``token``, ``password``) is tried once, then the name is read backwards
+    from it: linear, with no pattern tried at every position."""
+    low = raw.lower()
+    for kw, tail in _TAILS.items():
+        at = low.find(kw)
+        while at != -1:
+            m = tail.match(low, at)
+            if m is None:
+                at = low.find(kw, at + 1)
+                continue
+            value_at = 1 if m.group(1) is not None else 2
+            field = _field_name(raw, at + len(kw), json=value_at == 1)
+            if field is not None:
+                yield field, raw[m.start(value_at):m.end(value_at)]
+            at = low.find(kw, m.end())
+
+
+def _field_name(raw: bytes, end_at: int, json: bool) -> bytes | None:
+    """The whole field name that ends at ``end_at``: read back over name characters (40 at most) to a quote
+    (a JSON key) or to the start of a form field (``&``, ``?``, a space, the line's start); None unless the
+    name says credential."""
+    lo = end_at
+    while lo > 0 and raw[lo - 1] in _NAME_CHARS and end_at - lo < 40:
+        lo -= 1
+    before = raw[lo - 1] if lo else 0
+    if json and before != ord('"'):
+        return None
+    if not json and lo and before not in b"&?; \t\n":
+        return None
+    name = raw[lo:end_at]
+    return name if _WHOLE_NAME.match(name) else None
+
+
+def _varied(value: str) -> bool:
+    """A value that may be a key: letters and digits both (an English word, a path or a date is not), few
+    repeats, and not a variable reference (``${API_KEY}``, ``{{ token }}``)."""
+    if value.startswith(("$", "{", "%", "<")) or "/" in value.strip("/=") and value.count("/") > 2:
+        return False
+    has = (any(c.isdigit() for c in value), any(c.isalpha() for c in value))
+    return all(has) and len(set(value)) >= max(8, len(value) // 4)
+
+
 def _base64_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str]]:
-    """Provider keys hidden in base64 text (a config or header encoded into a body)."""
-    hits = [(prefix, piece) for prefix, piece in _B64_HINTS if piece in present]
-    if not hits:
+    """Provider keys hidden in base64 text (a config or header encoded into a body). Each run of base64
+    characters that holds a hint is decoded once, whole, and the search resumes past it: linear in the
+    bytes, whatever repeats in them."""
+    pieces = [piece for piece in _B64_PIECES if piece in present]
+    if not pieces:
         return
-    done: set[int] = set()
-    for _prefix, piece in hits:
+    starts: list[int] = []
+    for piece in pieces:
         at = raw.find(piece)
         while at != -1:
-            lo = at
-            while lo > 0 and raw[lo - 1] in _B64_CHARS and at - lo < 512:
-                lo -= 1
-            if lo not in done:
-                done.add(lo)
-                m = _B64_RUN.match(raw, lo)
-                if m:
-                    text = m.group(0)
-                    for alt in (False, True):
-                        try:
-                            blob = (base64.urlsafe_b64decode if alt else base64.b64decode)(
-                                text + b"=" * (-len(text) % 4))
-                        except (binascii.Error, ValueError):
-                            continue
-                        for name, token in _token_findings(blob):
-                            yield f"base64-encoded {name}", token
-                        break
+            starts.append(at)
             at = raw.find(piece, at + 1)
+            if len(starts) > 100_000:
+                break
+    covered = -1  # bytes before this were part of a run already decoded
+    for at in sorted(set(starts)):
+        if at < covered:
+            continue
+        lo = at
+        while lo > 0 and lo > covered and raw[lo - 1] in _B64_CHARS:
+            lo -= 1
+        m = _B64_RUN.match(raw, lo)
+        if not m:
+            continue
+        covered = m.end()
+        text = m.group(0)
+        for alt in (False, True):
+            try:
+                blob = (base64.urlsafe_b64decode if alt else base64.b64decode)(text + b"=" * (-len(text) % 4))
+            except (binascii.Error, ValueError):
+                continue
+            for name, token in _token_findings(blob, _present(blob) if len(blob) > 4096 else None):
+                yield f"base64-encoded {name}", token
+            break
 
 
 _B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+_URLSAFE_CHARS = _B64_CHARS - frozenset(b"+/")
 
 
 def _mask(secret: str) -> str:
     return secret[:6] + "…" if len(secret) > 8 else "…"
 
 
-def scan_bytes(raw: bytes, present: set[bytes] | None = None) -> list[tuple[str, str]]:
-    """Every (kind, secret) in some bytes, once each: the scan ``check`` runs on a file."""
+def scan_bytes(raw: bytes, present: set[bytes] | None = None, headers_apart: bool = False) -> list[tuple[str, str]]:
+    """Every (kind, secret) in some bytes, once each: the scan ``check`` runs on a file. ``headers_apart``:
+    credential headers written as JSON pairs are reported as headers, not as key-named fields."""
     if present is None:
         present = _present(raw)
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     if not present:
         return out
-    for name, secret in (*_token_findings(raw, present), *_named_findings(raw, present),
+    for name, secret in (*_token_findings(raw, present), *_named_findings(raw, present, headers_apart),
                          *_base64_findings(raw, present)):
         if secret not in seen:
             seen.add(secret)
@@ -256,12 +380,11 @@ def scan_bytes(raw: bytes, present: set[bytes] | None = None) -> list[tuple[str,
 # Without RE2 (no wheel for the machine) the distinct lines of the text are scanned instead: the same
 # findings, slower.
 _CANDIDATE_GATES: tuple[bytes, ...] = (
-    rb"sk-", rb"sk_live_", rb"gsk_", rb"AIza", rb"ya29\.", rb"AKIA", rb"ASIA", rb"gh[pousr]_", rb"github_pat_",
-    rb"hf_", rb"tvly-", rb"nvapi-", rb"fw_", rb"eyJ", rb"-----BEGIN ", rb"earer",  # TOKENS
-    rb"(?i:aws_?secret_?access_?key)", rb'(?i:key|token|secret|password)\\?"[ \t]*:',  # NAMED
-    rb"(?i:basic )", rb"://",
-    rb"(?i:authorization|api-key|cookie|subscription-key|-token|access_?key)",  # headers, _LOWER_GATES
-    *(re.escape(piece) for _prefix, piece in _B64_HINTS),  # base64-encoded keys
+    *(gate(k) for k in KINDS), rb"earer",  # the token kinds
+    rb"(?i:aws_?secret_?access_?key)", rb'(?i:key|token|secret|passw(?:or)?d)\\?"[ \t]*:',  # NAMED
+    rb"(?i:key|token|secret|passw(?:or)?d)=", rb"(?i:basic )", rb"://",
+    rb"(?i:authorization|api-?key|apikey|cookie|subscription-key|-token|access_?key|private-token)",  # headers
+    *(re.escape(piece) for piece in _B64_PIECES),  # base64-encoded keys
 )
 
 
@@ -290,8 +413,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     seen: set[str] = set()
     for where, blob in fmt.secret_texts(ctx):
         text = bytescan.scan_file(ctx)["secrets"] if blob is ctx.raw else candidate_lines(blob)
+        if not text:
+            continue
         present = _present(text)
-        for name, token in scan_bytes(text, present):
+        headers_apart = fields is None and b"header" in present
+        for name, token in scan_bytes(text, present, headers_apart):
             if token not in seen:
                 seen.add(token)
                 yield ctx.finding(rule, f"{name} in the file ({_mask(token)})", where)

@@ -78,9 +78,13 @@ class HarFormat(Recorder):
         return os.path.basename(os.path.dirname(os.path.abspath(path))) or "."
 
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
-        """Every entry's request and decoded response body (base64 and compressed bodies are scanned decoded)."""
+        """Every entry's request url, headers and body, and its decoded response body (base64 and compressed
+        bodies are scanned decoded)."""
+        from recordings.headers import scanned_text
+
         out: list[tuple[str | None, bytes]] = []
         for e in ctx.exchanges:
+            out.append((f"entry #{e.index} request", scanned_text(e.request.headers, e.request.url)))
             out.append((f"entry #{e.index} request.postData", e.request.body.data))
             out.append((f"entry #{e.index} response.content", e.response.body.data))
         return out

@@ -25,7 +25,7 @@ def _dump(doc: Any, newline: bool) -> bytes:
 
 def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: bool = True) -> dict[str, int]:
     """Scrub ``doc`` in place (or only count, with ``apply=False``); the count of each change."""
-    from recordings.headers import CREDENTIAL_HEADERS, PLACEHOLDER, URL_KEY, is_placeholder_value, volatile
+    from recordings.headers import PLACEHOLDER, URL_KEY, is_placeholder_value, redacted_by_scrub, volatile
 
     options = options or {}
     extra = {h.lower() for h in options.get("remove", [])}
@@ -43,7 +43,7 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: boo
         request: dict[str, Any] = entry["request"] if isinstance(entry.get("request"), dict) else {}
         response: dict[str, Any] = entry["response"] if isinstance(entry.get("response"), dict) else {}
         for h in request.get("headers") or []:
-            if isinstance(h, dict) and str(h.get("name", "")).lower() in CREDENTIAL_HEADERS and \
+            if isinstance(h, dict) and redacted_by_scrub(str(h.get("name", ""))) and \
                     not is_placeholder_value(h.get("value"), placeholder):
                 count("credentials")
                 if apply:

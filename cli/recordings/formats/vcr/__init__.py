@@ -110,9 +110,13 @@ class VcrFormat(Recorder):
         return folder if folder != "cassettes" else "."
 
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
-        """Every interaction's request and decoded response body (a gzip body is scanned decoded)."""
+        """Every interaction's request url, headers and body, and its decoded response body (a gzip body is
+        scanned decoded)."""
+        from recordings.headers import scanned_text
+
         out: list[tuple[str | None, bytes]] = []
         for it in _interactions(ctx):
+            out.append((f"interaction #{it.index} request", scanned_text(it.request_headers, it.uri)))
             out.append((f"interaction #{it.index} request.body", it.request_body.data))
             out.append((f"interaction #{it.index} response.body", it.response_body.data))
         return out

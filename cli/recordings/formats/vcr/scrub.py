@@ -2,9 +2,10 @@
 
 * Response headers that change at every re-record are removed: ``date``, request ids, ``cf-*``,
   processing times, rate-limit counters, ``set-cookie``, ``server-timing``.
-* Credential values are replaced by ``REDACTED``: ``authorization``, ``x-api-key``, ``api-key``,
-  ``x-goog-api-key`` and ``cookie`` request headers, ``key=``/``api_key=`` in urls (a value that is
-  already a placeholder, such as ``DUMMY``, is left as it is).
+* Credential values are replaced by ``REDACTED``: every credential request header
+  (:func:`recordings.headers.is_credential_header`: ``authorization``, ``x-api-key``, ``x-subscription-token``…)
+  and the ``cookie``, ``key=``/``api_key=`` in urls (a value that is already a placeholder, such as
+  ``DUMMY``, ``AUTHORIZATION-XXX`` or one of the project's ``placeholders``, is left as it is).
 
 A cassette is rewritten only when dumping it unchanged reproduces its bytes exactly with vcrpy's YAML
 settings (``yaml.dump`` with the C dumper); any other file is reported as "unknown style, not
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from recordings.headers import CREDENTIAL_HEADERS, PLACEHOLDER, URL_KEY, is_placeholder_value, volatile
+from recordings.headers import PLACEHOLDER, URL_KEY, is_placeholder_value, redacted_by_scrub, volatile
 from recordings.rewrite import FilePlan, plan_scrub
 
 _is_placeholder = is_placeholder_value
@@ -48,7 +49,7 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: boo
             headers = request.get("headers")
             if isinstance(headers, dict):
                 for name, value in headers.items():
-                    if str(name).lower() in CREDENTIAL_HEADERS and not _is_placeholder(value, placeholder):
+                    if redacted_by_scrub(str(name)) and not _is_placeholder(value, placeholder):
                         if apply:
                             headers[name] = [placeholder]
                         counts["credentials"] = counts.get("credentials", 0) + 1
