@@ -88,16 +88,22 @@ def test_bad_cassettes_get_one_line_each(tmp_path, run):
         "truncated.yaml": (good[: len(good) // 3], "invalid YAML"),
         "tabs.yaml": ("interactions:\n\t- request: {}\n", "invalid YAML"),
         "shape.yaml": ("- just\n- a list\n", "not a cassette: top level is list"),
-        "gzbody.yaml": (yaml.safe_dump(body), "interaction #0: declared content-encoding gzip does not decode"),
-        "unknown.yaml": (yaml.safe_dump(unknown), "interaction #0: unknown content-encoding 'lzma9'"),
         "corrupt.yaml.gz": (b"\x1f\x8b\x08\x00garbage", "corrupt gzip cassette"),
     }
     for name, (data, _) in cases.items():
         _write(tmp_path, name, data)
     _write(tmp_path, "fine.yaml", good)
+    # a body that does not decode as declared: that interaction's warning, shown as stored; the file is read
+    gz = _write(tmp_path, "gzbody.yaml", yaml.safe_dump(body))
+    odd = _write(tmp_path, "unknown.yaml", yaml.safe_dump(unknown))
     r = run("ls", tmp_path, "--format", "json")
     assert r.exit_code == 1
-    assert len(json.loads(r.stdout)) == 2  # the good cassette's two interactions are still listed
+    assert len(json.loads(r.stdout)) == 4  # the good cassette's two interactions, and one of each odd body
+    v = run("validate", gz, odd)
+    assert v.exit_code == 0
+    assert "interaction #0: response body: declared content-encoding gzip does not decode" in v.stdout
+    assert "interaction #0: response body: unknown content-encoding 'lzma9': shown as stored" in v.stdout
+    assert run("show", str(gz) + "#0", "--raw").stdout == "not gzip"
     lines = [line for line in r.stderr.splitlines() if "/cassettes/" in line]
     assert len(lines) == len(cases)
     for name, (_, reason) in cases.items():

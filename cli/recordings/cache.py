@@ -30,7 +30,7 @@ import orjson
 from recordings import __version__
 
 MAGIC = b"recordings-cache 4\n"
-SCHEMA = 6  # 6: a recording says whether it is shared
+SCHEMA = 7  # 7: empty files, AWS event streams by their bytes, every variant of cassette read
 RACY_SECONDS = 2.0
 
 

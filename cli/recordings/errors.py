@@ -16,6 +16,16 @@ class LoadError(RecordingsError):
         self.reason = reason
 
 
+class NotARecording(LoadError):
+    """A file that reads (valid JSON or YAML) but does not have its recorder's shape. ``keys``: its top-level
+    keys, when it is a mapping: a mapping with none of any recorder's keys is a file of no known format (a
+    transcript kept beside the cassettes), left out with a note rather than reported as broken."""
+
+    def __init__(self, path: str, reason: str, keys: tuple[str, ...] | None = None) -> None:
+        super().__init__(path, reason)
+        self.keys = keys
+
+
 class LookupFailed(RecordingsError):
     """An id, prefix or name did not resolve to exactly one recording."""
 

@@ -54,7 +54,9 @@ def _guarded(read: Callable[[str], T], path: str) -> T | Problem:
     try:
         return read(path)
     except LoadError as exc:
-        return Problem(path, exc.reason)
+        from recordings.formats import of_no_known_format
+
+        return Problem(path, exc.reason, foreign=of_no_known_format(exc))
     except RecursionError:
         return Problem(path, "nested too deeply to read")
     except Exception as exc:  # noqa: BLE001 - the last line of defence for one bad file

@@ -357,6 +357,7 @@ class Problem:
 
     path: str
     reason: str
+    foreign: bool = False  # a file of no known format (valid JSON or YAML, no recorder's keys): left out, noted
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "reason": self.reason}

@@ -45,6 +45,7 @@ class NormalizeResult:
     temps_left: list[tuple[str, str]] = field(default_factory=list)
     failed: bool = False
     skipped: int = 0  # files the format will not rewrite (a cassette of an unknown style)
+    foreign: list[str] = field(default_factory=list)  # files of no known format: left out
 
     @property
     def changed(self) -> list[FilePlan]:
@@ -117,6 +118,12 @@ class NormalizeRun:
         result = self.result
         collisions = rename_collisions(self.files, self.extended, self.cache) if self.rehash else {}
         for plan in self._planned():
+            if plan.status == "problem" and plan.keys is not None:
+                from recordings.formats import of_no_known_format
+
+                if of_no_known_format(plan.keys):
+                    plan.status = "foreign"
+                    result.foreign.append(plan.path)
             if plan.status == "change" and plan.new_path and len(collisions.get(plan.new_path, ())) > 1:
                 others = [os.path.basename(p) for p in collisions[plan.new_path] if p != plan.path]
                 plan.status = "conflict"

@@ -16,12 +16,13 @@ class FilePlan:
     """What normalizing one file does. ``new_bytes`` is kept only when asked for."""
 
     path: str
-    status: str  # unchanged | change | conflict | problem | skipped | link; read-only | changed (when writing)
+    status: str  # unchanged | change | conflict | problem | foreign | skipped | link; read-only | changed (writing)
     changes: dict[str, int] = field(default_factory=dict)
     new_path: str | None = None  # set when --rehash renames the file
     new_bytes: bytes | None = None
     old_bytes: bytes | None = None
     reason: str | None = None
+    keys: tuple[str, ...] | None = None  # a problem file's top-level keys, when it is a mapping of another shape
 
     def to_dict(self) -> dict[str, object]:
         return {"path": self.path, "status": self.status, "changes": self.changes, "new_path": self.new_path,
@@ -66,6 +67,15 @@ def apply_plan(plan: FilePlan) -> None:
         atomic_write(plan.path, plan.new_bytes, unchanged_from=plan.old_bytes)
 
 
+def problem_plan(path: str, exc: Exception) -> FilePlan:
+    """The plan of a file that could not be read: a problem, with the top-level keys it has when it is a
+    mapping of another shape (the normalizer leaves a file of no known format out, with a note)."""
+    from recordings.errors import LoadError, NotARecording
+
+    return FilePlan(path, "problem", reason=exc.reason if isinstance(exc, LoadError) else str(exc),
+                    keys=exc.keys if isinstance(exc, NotARecording) else None)
+
+
 def plan_scrub(path: str, parse: Callable[[str, bytes], Any], scrub: Callable[..., dict[str, int]],
                dumper: Callable[[Any, bytes], Callable[[Any], bytes] | None], options: dict[str, Any] | None,
                keep_bytes: bool, unknown_style: str) -> FilePlan:
@@ -82,7 +92,7 @@ def plan_scrub(path: str, parse: Callable[[str, bytes], Any], scrub: Callable[..
         raw = read_bytes(path)
         doc = parse(path, raw)
     except LoadError as exc:
-        return FilePlan(path, "problem", reason=exc.reason)
+        return problem_plan(path, exc)
     counts = scrub(doc, options, apply=False)
     if not counts:
         return FilePlan(path, "unchanged")

@@ -35,7 +35,9 @@ def file_stats(path: str) -> list[FileStats] | Problem:
     try:
         loaded = load(path, empty_ok=True)  # an empty cassette: no entry, counted apart by gather
     except LoadError as exc:
-        return Problem(path, exc.reason)
+        from recordings.formats import of_no_known_format
+
+        return Problem(path, exc.reason, foreign=of_no_known_format(exc))
     except RecursionError:
         return Problem(path, "nested too deeply to read")
     fmt = format_for_file(path, loaded.raw)  # the hash rules and normalization are the recorder's abilities
@@ -84,6 +86,7 @@ class CorpusStats:
     shared: int = 0
     empty: list[str] = field(default_factory=list)  # valid files that hold no recording
     unreadable: list[Problem] = field(default_factory=list)
+    foreign: list[Problem] = field(default_factory=list)  # files of no known format: left out
     largest: list[tuple[int, str]] = field(default_factory=list)
     growth: list[dict[str, Any]] | None = None
 
@@ -203,13 +206,14 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
     from recordings.prune import plan
 
     result = CorpusStats()
-    result.unreadable.extend(problems)
+    for p in problems:
+        (result.foreign if p.foreign else result.unreadable).append(p)
     records = []
     files = list(files)
     items = cached_map(file_stats, files, "stats", _encode, _decode, cache)
     for path, item in zip(files, progress(items) if progress else items):
         if isinstance(item, Problem):
-            result.unreadable.append(item)
+            (result.foreign if item.foreign else result.unreadable).append(item)
             continue
         if not item:  # an empty cassette: judged for orphans like the others
             from recordings.formats import format_for_file

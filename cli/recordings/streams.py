@@ -212,6 +212,16 @@ def _is_json(data: bytes) -> bool:
     return True
 
 
+def looks_like_eventstream(data: bytes) -> bool:
+    """An AWS event stream whatever its media type says (a serializer that redacts every header): its first
+    frame's prelude gives a plausible length, and its headers name an event or message type."""
+    if len(data) < 16 or data[:1] != b"\x00":
+        return False
+    total, headers = struct.unpack(">II", data[:8])
+    return 16 <= total <= len(data) and headers < total and (b":event-type" in data[12:12 + headers] or
+                                                              b":message-type" in data[12:12 + headers])
+
+
 def of_body(data: bytes, content_type: str | None) -> Stream | None:
     """The events of a response body when it was streamed (by its media type, else its first bytes), else
     None: server-sent events, AWS's event stream, JSON lines, a JSON array of chunks."""
@@ -223,7 +233,7 @@ def of_body(data: bytes, content_type: str | None) -> Stream | None:
         if head == b"{" and _is_json(data):  # an error answered whole under the stream's media type
             return None
         return sse_text(data.decode("utf-8", "replace"))
-    if ctype == EVENTSTREAM:
+    if ctype == EVENTSTREAM or looks_like_eventstream(data):
         try:
             return aws_eventstream(data)
         except EventStreamError:

@@ -23,11 +23,19 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
-def report_problems(problems: list[Problem]) -> None:
-    from recordings.output.terminal import problem_line
+def report_problems(problems: list[Problem]) -> list[Problem]:
+    """One line per file that could not be read; one note for the files of no known format (left out, never
+    an error). The problems that count: the unreadable ones."""
+    from recordings.output.terminal import problem_line, shell_command
 
-    for p in problems:
+    real = [p for p in problems if not p.foreign]
+    for p in real:
         sys.stderr.write(problem_line(p.path, p.reason) + "\n")
+    foreign = [p for p in problems if p.foreign]
+    if foreign:
+        sys.stderr.write(f"note: {len(foreign)} file{'s are' if len(foreign) != 1 else ' is'} not a recording of any "
+                         f"known format, left out (e.g. {shell_command([foreign[0].path])}: {foreign[0].reason})\n")
+    return real
 
 
 def find(paths: list[str] | None, quiet: bool = False, command: str | None = None) -> Found:

@@ -115,7 +115,7 @@ def ls_command(
         from recordings.output.listing import render_table
 
         render_table(records, sys.stdout)
-    report_problems(problems)
+    problems = report_problems(problems)
     shown = f"{len(records)} of {total}" if len(records) != total else f"{total}"
     summary = f"{shown} recording{'s' if total != 1 else ''}, {human_size(sum(r.size for r in records))}"
     if problems:

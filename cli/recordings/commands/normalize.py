@@ -88,6 +88,12 @@ def normalize_command(
                 verb = "would change" if check else "normalized"
                 sys.stdout.write(f"{visible(plan.path)}{visible(target)}: {verb}: {_describe(plan.changes)}\n")
     result = run.result
+    if result.foreign:
+        from recordings.output.terminal import shell_command
+
+        n = len(result.foreign)
+        note(f"note: {n} file{'s are' if n != 1 else ' is'} not a recording of any known format, left out (e.g. "
+             f"{shell_command([result.foreign[0]])})")
     if fmt is OutputFormat.json:
         write_json(result.to_dict())
     for tmp in result.temps_removed:

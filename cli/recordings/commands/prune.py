@@ -124,7 +124,7 @@ def prune_command(
             sys.stderr.write(f"recordings: {exc}\n")
             raise typer.Exit(exc.exit_code)
     records, problems = scan_recordings(paths, cache, quiet)
-    report_problems(problems)
+    problems = report_problems(problems)
     result = plan(records, index, project, by_use, force=force)
     cache.save()
     refusal = result.wrong_root(project)

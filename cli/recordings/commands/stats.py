@@ -46,6 +46,6 @@ def stats_command(
         write_json(stats.to_dict())
     else:
         render_stats(stats, sys.stdout)
-    report_problems(stats.unreadable)
+    report_problems(stats.unreadable + stats.foreign)
     note(f"{stats.files} recordings measured" + (f"; {len(stats.unreadable)} unreadable" if stats.unreadable else ""))
     raise typer.Exit(EXIT_FINDINGS if stats.unreadable else EXIT_CLEAN)

@@ -100,13 +100,20 @@ def validate_command(
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
+    notes = [f for f in report.findings if f.severity == "note"]  # files of no known format, left out
+    if notes:
+        from recordings.output.terminal import shell_command
+
+        report.findings = [f for f in report.findings if f.severity != "note"]
+        note(f"note: {len(notes)} file{'s are' if len(notes) != 1 else ' is'} not a recording of any known format, "
+             f"left out (e.g. {shell_command([notes[0].path])})")
     if not summary:
         if fmt.value == "text":
             REPORTERS["text"](report.findings, sys.stdout, verbose=verbose)  # type: ignore[call-arg]
         else:
             REPORTERS[fmt.value](report.findings, sys.stdout)
     failing = report.errors + (report.warnings if strict else 0)
-    files = report.files + len(found.problems)
+    files = report.files + len(found.problems) - len(notes)
     if report.findings:
         note(f"{report.errors} error{'s' if report.errors != 1 else ''}, {report.warnings} "
              f"warning{'s' if report.warnings != 1 else ''} in {files} file{'s' if files != 1 else ''}")

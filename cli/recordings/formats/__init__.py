@@ -70,3 +70,15 @@ def is_recording_path(path: str, command: str | None = None) -> bool:
     folder, _, name = path.replace("\\", "/").rpartition("/")
     return any(((fmt.owns_folder(folder or ".") and fmt.claims(name)) or fmt.claims_anywhere(name))
                for fmt in FORMATS if takes(fmt, command))
+
+
+def of_no_known_format(exc: Exception | tuple[str, ...] | None) -> bool:
+    """Whether a reading error (or the top-level keys it found) says the file is a mapping with none of any
+    recorder's top-level keys."""
+    from recordings.errors import NotARecording
+
+    keys = exc.keys if isinstance(exc, NotARecording) else exc if isinstance(exc, tuple) else None
+    return keys is not None and not any(k in keys for r in FORMATS for k in r.top_keys)
+
+
+FOREIGN_NOTE = "not a recording of any known format: left out"

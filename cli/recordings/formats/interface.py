@@ -102,6 +102,8 @@ class Recorder:
     #: unreadable; else such a file is unreadable, with ``empty_reason``
     may_be_empty: bool = False
     empty_reason: str = "holds no recording"
+    #: the top-level keys its files have (a mapping with none of any recorder's is of no known format)
+    top_keys: tuple[str, ...] = ()
     #: modules of validation rules that belong to this recorder (``ID``, ``SEVERITY``, ``SUMMARY``,
     #: ``SCOPE``, ``check``), imported by the rule registry
     rule_modules: tuple[str, ...] = ()

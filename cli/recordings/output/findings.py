@@ -15,9 +15,13 @@ REPEATED = 5  # a finding of one rule and kind in this many places or more is on
 _MASKED = re.compile(r" \([^()]*…\)$")  # the masked value a secret finding ends with
 
 
+_NUMBER = re.compile(r"#\d+")
+
+
 def kind_of(f: Finding) -> tuple[str, str, str]:
-    """What repeated findings share: the rule, the severity and the message without its masked value."""
-    return f.rule, f.severity, _MASKED.sub("", f.message)
+    """What repeated findings share: the rule, the severity and the message without its masked value or the
+    number of the interaction it names."""
+    return f.rule, f.severity, _NUMBER.sub("#…", _MASKED.sub("", f.message))
 
 
 def report_text(findings: Sequence[Finding], stream: IO[str], verbose: bool = False) -> None:

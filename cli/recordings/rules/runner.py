@@ -30,17 +30,23 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
     """The findings of the file ``rules`` (default: every file rule) on one file, and its corpus key
     (test_id, request hash). ``syntax`` findings come from reading the file, whatever is selected."""
     rules = PER_FILE if rules is None else [r for r in rules if r.scope == "file"]
+    from recordings.formats import FOREIGN_NOTE, of_no_known_format
+
     try:
         raw = read_bytes(path)
         fmt = format_for_file(path, raw)
         doc = fmt.parse(path, raw)
     except LoadError as exc:
+        if of_no_known_format(exc):  # a transcript kept beside the cassettes: left out, one note
+            return [Finding(path, "syntax", "note", FOREIGN_NOTE)], None
         return [syntax.unreadable(path, exc.reason)], None
     rules = [r for r in rules if r.format in (None, fmt.name)]  # a format's own rules check its files only
     try:
         recording = fmt.summarize(path, doc, len(raw))
         shape_error = None
     except LoadError as exc:
+        if of_no_known_format(exc):
+            return [Finding(path, "syntax", "note", FOREIGN_NOTE)], None
         recording, shape_error = None, exc.reason
     ctx = FileContext(path, raw, doc, recording, fmt)
     findings: list[Finding] = []

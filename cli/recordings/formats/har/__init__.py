@@ -24,6 +24,7 @@ class HarFormat(Recorder):
     shape_rule = "har"
     may_be_empty = True
     empty_reason = "the log has no entries"
+    top_keys = ("log",)
 
     @property
     def normalization(self) -> Normalization:

@@ -39,8 +39,11 @@ def parse(path: str, raw: bytes) -> dict[str, Any]:
         doc = load_yaml(path, raw)
     log = doc.get("log") if isinstance(doc, dict) else None
     if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
+        from recordings.errors import NotARecording
+
         what = type_name(doc) if not isinstance(doc, dict) else "a mapping without a log.entries list"
-        raise LoadError(path, f"not a HAR file: top level is {what}")
+        raise NotARecording(path, f"not a HAR file: top level is {what}",
+                            tuple(map(str, doc)) if isinstance(doc, dict) else None)
     return doc
 
 

@@ -25,6 +25,7 @@ class LlamaStackFormat(Recorder):
     shape_rule = "schema"
     suffixes = (".json",)
     one_per_file = True
+    top_keys = ("request", "response", "test_id")
 
     @property
     def hashing(self) -> Hashing:  # imported when first asked: ls never needs it

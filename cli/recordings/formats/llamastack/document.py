@@ -91,7 +91,9 @@ def summarize(path: str, doc: dict[str, Any], size: int) -> Recording:
     """The cheap fields of one recording; LoadError when its shape is wrong."""
     request = doc.get("request")
     if "request" not in doc:
-        raise LoadError(path, "not a recording: no 'request' key")
+        from recordings.errors import NotARecording
+
+        raise NotARecording(path, "not a recording: no 'request' key", tuple(map(str, doc)))
     if not isinstance(request, dict):
         raise LoadError(path, f"not a recording: 'request' is {_type_name(request)}, not an object")
     response = doc.get("response")

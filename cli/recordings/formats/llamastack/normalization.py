@@ -204,6 +204,7 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
     from recordings.errors import LoadError
     from recordings.files import exact_document, parse_document, read_bytes
     from recordings.formats.llamastack.document import has_recording_shape, summarize
+    from recordings.rewrite import problem_plan
 
     try:
         raw = read_bytes(path)
@@ -212,7 +213,7 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
             return FilePlan(path, "unchanged")  # the common case: decided without the model or a rendering
         rec = summarize(path, doc, len(raw))
     except LoadError as exc:
-        return FilePlan(path, "problem", reason=exc.reason)
+        return problem_plan(path, exc)
     except RecursionError:
         return FilePlan(path, "problem", reason="nested too deeply to read")
     try:

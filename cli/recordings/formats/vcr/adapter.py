@@ -91,6 +91,8 @@ def _shape(it: Interaction) -> tuple[bool, int, str]:
     sse = data.lstrip().startswith((b"event:", b"data:", b":", b"id:", b"retry:"))
     if not sse and ctype == "text/event-stream" and data.lstrip()[:1] == b"{" and _json(data) is not None:
         return False, 0, "json"  # an error answered whole under the stream's media type
+    if ctype == streams.EVENTSTREAM or streams.looks_like_eventstream(data):
+        return True, data.count(b":event-type"), "aws-eventstream"
     if sse or ctype == "text/event-stream":
         chunks = data.count(b"\ndata:") + (1 if data.startswith(b"data:") else 0) - data.count(b"data: [DONE]")
         return True, chunks, "sse"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
 
@@ -76,10 +76,26 @@ def parse(path: str, raw: bytes) -> dict[str, Any]:
             if json_error is not None and exc.reason.startswith("invalid YAML"):
                 raise LoadError(path, f"invalid JSON cassette: {json_error}") from None
             raise
+    if isinstance(doc, dict) and not isinstance(doc.get("interactions"), list) and _parallel_lists(doc):
+        return {"interactions": [{"request": q, "response": a} for q, a in zip(doc["requests"], doc["responses"])],
+                "version": doc.get("version", 1), LAYOUT: "requests/responses"}
     if not isinstance(doc, dict) or not isinstance(doc.get("interactions"), list):
+        from recordings.errors import NotARecording
+
         what = type(doc).__name__ if not isinstance(doc, dict) else "a mapping without an 'interactions' list"
-        raise LoadError(path, f"not a cassette: top level is {what}")
+        raise NotARecording(path, f"not a cassette: top level is {what}",
+                            tuple(map(str, doc)) if isinstance(doc, dict) else None)
     return doc
+
+
+#: the key a parsed document carries when the file's own layout is not vcrpy's ``interactions`` list
+LAYOUT = "__layout__"
+
+
+def _parallel_lists(doc: dict[str, Any]) -> bool:
+    """LangChain's standard-tests serializer: ``requests:`` and ``responses:``, two lists of one length."""
+    q, a = doc.get("requests"), doc.get("responses")
+    return isinstance(q, list) and isinstance(a, list) and len(q) == len(a) and bool(q)
 
 
 def _headers(value: Any) -> dict[str, str]:
@@ -128,47 +144,50 @@ def decode_body(value: Any, headers: dict[str, str], budget: Any = None) -> Body
 def interactions(doc: dict[str, Any], path: str = "") -> list[Interaction]:
     """Every interaction, its bodies decoded under the file's ceiling (LoadError naming the interaction past
     it)."""
+    return list(iter_interactions(doc, path))
+
+
+def iter_interactions(doc: dict[str, Any], path: str = "") -> Iterator[Interaction]:
+    """The interactions one at a time (a diff of two large cassettes holds one pair at once)."""
     from recordings.bodies import Budget, TooLarge
 
     budget = Budget()
-    try:
-        return _interactions(doc, budget)
-    except TooLarge as exc:
-        raise LoadError(path, f"interaction #{getattr(exc, 'index', '?')}: body {exc}") from None
-
-
-def _interactions(doc: dict[str, Any], budget: Any) -> list[Interaction]:
-    from recordings.bodies import TooLarge
-
-    out = []
     for i, item in enumerate(doc.get("interactions") or []):
-        it = Interaction(i)
-        if not isinstance(item, dict):
-            it.messages = [{"data": item}]
-            out.append(it)
-            continue
-        request, response = item.get("request"), item.get("response")
-        if not isinstance(request, dict) and not isinstance(response, dict):
-            it.messages = [item]  # websocket-style: kind, direction, data
-            out.append(it)
-            continue
-        request = request if isinstance(request, dict) else {}
-        response = response if isinstance(response, dict) else {}
-        it.method = request.get("method") if isinstance(request.get("method"), str) else None
-        it.uri = request.get("uri") if isinstance(request.get("uri"), str) else None
-        it.request_headers = _headers(request.get("headers"))
-        status = response.get("status")
-        code = status.get("code") if isinstance(status, dict) else status
-        it.status = code if isinstance(code, int) and not isinstance(code, bool) else None
-        it.response_headers = _headers(response.get("headers"))
         try:
-            it.request_body = decode_body(request.get("body"), it.request_headers, budget)
-            it.response_body = decode_body(response.get("body"), it.response_headers, budget)
+            yield _interaction(i, item, budget)
         except TooLarge as exc:
-            exc.index = i  # type: ignore[attr-defined]
-            raise
-        out.append(it)
-    return out
+            raise LoadError(path, f"interaction #{i}: body {exc}") from None
+
+
+def _body_of(part: dict[str, Any]) -> Any:
+    """A request's or response's body as vcrpy stores it; a serializer that replaces ``body`` with
+    ``parsed_body`` (pydantic-ai's) stores the JSON body itself."""
+    if "body" not in part and "parsed_body" in part:
+        return {"parsed_body": part["parsed_body"]}
+    return part.get("body")
+
+
+def _interaction(i: int, item: Any, budget: Any) -> Interaction:
+    it = Interaction(i)
+    if not isinstance(item, dict):
+        it.messages = [{"data": item}]
+        return it
+    request, response = item.get("request"), item.get("response")
+    if not isinstance(request, dict) and not isinstance(response, dict):
+        it.messages = [item]  # websocket-style: kind, direction, data
+        return it
+    request = request if isinstance(request, dict) else {}
+    response = response if isinstance(response, dict) else {}
+    it.method = request.get("method") if isinstance(request.get("method"), str) else None
+    it.uri = request.get("uri") if isinstance(request.get("uri"), str) else None
+    it.request_headers = _headers(request.get("headers"))
+    status = response.get("status")
+    code = status.get("code") if isinstance(status, dict) else status
+    it.status = code if isinstance(code, int) and not isinstance(code, bool) else None
+    it.response_headers = _headers(response.get("headers"))
+    it.request_body = decode_body(_body_of(request), it.request_headers, budget)
+    it.response_body = decode_body(_body_of(response), it.response_headers, budget)
+    return it
 
 
 def content_type(it: Interaction) -> str:

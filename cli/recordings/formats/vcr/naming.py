@@ -951,12 +951,18 @@ class Session:
         """The pytest node id of the test that uses this cassette (or used it: an orphan's gone test, when the
         proven naming names it), or a test that exists with its name; None otherwise (and for a project that
         cannot be read)."""
-        from recordings.project import find_root
+        from recordings.project import find_project_root
 
         folder = os.path.dirname(os.path.abspath(path))
         root = self._roots.get(folder)
-        if root is None:  # from the folder above the cassette's: a guessed root is the cassettes' parent
-            root = self._roots[folder] = find_root(os.path.dirname(folder))
+        if root is None:  # from the folder above the cassette's; without a project, the cassettes' parent
+            found = find_project_root(os.path.dirname(folder))
+            if found.guessed:
+                parts = folder.split(os.sep)
+                if "cassettes" in parts:
+                    last = len(parts) - 1 - parts[::-1].index("cassettes")
+                    found = type(found)(os.sep.join(parts[:last]) or os.sep, None)
+            root = self._roots[folder] = found.path
         try:
             judged = self.judge(path, root)
         except (OSError, ValueError, RecursionError):

@@ -7,9 +7,10 @@
   and the ``cookie``, ``key=``/``api_key=`` in urls (a value that is already a placeholder, such as
   ``DUMMY``, ``AUTHORIZATION-XXX`` or one of the project's ``placeholders``, is left as it is).
 
-A cassette is rewritten only when dumping it unchanged reproduces its bytes exactly with vcrpy's YAML
-settings (``yaml.dump`` with the C dumper); any other file is reported as "unknown style, not
-rewritten". Bodies are never touched. Writes are atomic and keep the mode (see the normalizer).
+A cassette is rewritten only when dumping it unchanged reproduces its bytes exactly with the settings it
+was written with, found by trying the ones real cassettes use (vcrpy's ``yaml.dump`` with libyaml's
+emitter, no line wrapping, a width of 1000, PyYAML's pure-Python emitter, non-ASCII escaped or not); any
+other file is reported as "unknown style, not rewritten". Bodies are never touched. Writes are atomic and keep the mode (see the normalizer).
 """
 
 from __future__ import annotations
@@ -27,10 +28,37 @@ def is_normalized(path: str, doc: Any) -> bool:
     return True
 
 
-def _dump(doc: Any) -> bytes:
+def _dump(doc: Any, settings: tuple[str, int | None, bool] = ("c", None, False)) -> bytes:
+    """The document as a YAML dumper with these settings writes it: (libyaml's ``c`` or PyYAML's ``python``
+    emitter, the line width or None for the default of 80, whether non-ASCII is written as is)."""
     import yaml
 
-    return yaml.dump(doc, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode("utf-8")
+    emitter, width, unicode = settings
+    dumper = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
+    kwargs: dict[str, Any] = {}
+    if width is not None:
+        kwargs["width"] = width
+    if unicode:
+        kwargs["allow_unicode"] = True
+    out = yaml.dump(doc, Dumper=dumper, **kwargs)
+    return out.encode("utf-8") if isinstance(out, str) else out
+
+
+_WIDE = 2**31 - 1  # no wrapping at all
+
+
+def _settings_to_try(raw: bytes) -> list[tuple[str, int | None, bool]]:
+    """The dumper settings real cassettes were written with, the likeliest for these bytes first: vcrpy's
+    own (libyaml, width 80), no wrapping, a width of 1000 (a project's own serializer), PyYAML's pure-Python
+    emitter (which wraps differently), with non-ASCII escaped or written as is."""
+    longest = max((len(line) for line in raw.split(b"\n")), default=0)
+    widths: list[int | None] = [None, _WIDE, 1000]
+    if longest > 1000:
+        widths = [_WIDE, None, 1000]
+    elif longest > 100:
+        widths = [1000, _WIDE, None]
+    unicodes = [True, False] if not raw.isascii() else [False, True]
+    return [(emitter, width, uni) for emitter in ("c", "python") for width in widths for uni in unicodes]
 
 
 def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: bool = True) -> dict[str, int]:
@@ -72,10 +100,21 @@ def scrub(doc: dict[str, Any], options: dict[str, Any] | None = None, apply: boo
 
 
 def _dumper(doc: Any, raw: bytes) -> Callable[[Any], bytes] | None:
-    """vcrpy's YAML dump, when dumping the parsed file unchanged reproduces its bytes."""
-    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or _dump(doc) != raw:
+    """The YAML dump, with the settings the file was written with, that reproduces its bytes when the parsed
+    file is dumped unchanged; None when no setting does (or the file is JSON or compressed)."""
+    if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or cassette_layout(doc):
         return None
-    return _dump
+    for settings in _settings_to_try(raw):
+        if _dump(doc, settings) == raw:
+            return lambda d, s=settings: _dump(d, s)  # type: ignore[misc]
+    return None
+
+
+def cassette_layout(doc: Any) -> str | None:
+    """The file's own layout when it is not vcrpy's (LangChain's parallel lists): never rewritten."""
+    from recordings.formats.vcr.cassette import LAYOUT
+
+    return doc.get(LAYOUT) if isinstance(doc, dict) else None
 
 
 def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_bytes: bool = False,
@@ -85,4 +124,4 @@ def plan_file(path: str, extended: bool = False, rehash: bool = False, keep_byte
 
     return plan_scrub(path, parse, scrub, _dumper, options, keep_bytes,
                       "unknown style, not rewritten (dumping it unchanged does not reproduce its bytes with "
-                      "vcrpy's YAML settings)")
+                      "any YAML dumper setting cassettes are written with)")
