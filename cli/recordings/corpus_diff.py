@@ -104,15 +104,20 @@ def compare_files(orel: str, od: Any, nrel: str, nd: Any) -> tuple[str, tuple[st
     re-chunking are noise."""
     from recordings.formats import format_for_file
 
-    olds, news = exchanges_of(orel, od), exchanges_of(nrel, nd)
+    from itertools import zip_longest
+
     recorder = format_for_file(nrel)
-    if len(olds) == 1 and len(news) == 1 and not recorder.diffs_headers:
-        return compare_exchanges(olds[0], news[0], recorder)
+    if not recorder.diffs_headers:  # one exchange per file
+        olds, news = exchanges_of(orel, od), exchanges_of(nrel, nd)
+        if len(olds) == 1 and len(news) == 1:
+            return compare_exchanges(olds[0], news[0], recorder)
     changed: list[str] = []
     noise: list[str] = []
-    if len(olds) != len(news):
-        changed.append("interactions added" if len(news) > len(olds) else "interactions removed")
-    for a, b in zip(olds, news):
+    pairs = zip_longest(format_for_file(orel).iter_exchanges(orel, od, 0), recorder.iter_exchanges(nrel, nd, 0))
+    for a, b in pairs:  # one pair held at a time: two files of a million interactions stay within memory
+        if a is None or b is None:
+            changed.append("interactions added" if a is None else "interactions removed")
+            continue
         status, what = compare_exchanges(a, b, recorder)
         (changed if status == CHANGED else noise).extend(w for w in what if w != "other fields")
         a_h = {k.lower(): v for k, v in a.response.headers.items()}

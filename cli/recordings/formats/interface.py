@@ -15,7 +15,7 @@ A command takes a recorder's files when the recorder has the ability the command
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
 from recordings.model import Exchange, Recording
 
@@ -195,6 +195,10 @@ class Recorder:
     def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
         """Every exchange a parsed file holds, in order (LoadError when its shape is wrong)."""
         raise NotImplementedError
+
+    def iter_exchanges(self, path: str, doc: Any, size: int) -> Iterator[Exchange]:
+        """The exchanges one at a time (a diff of two large files holds one pair at once). Default: the list."""
+        return iter(self.exchanges(path, doc, size))
 
     def summaries(self, path: str, doc: Any, size: int) -> list[Recording]:
         """The cheap fields of every exchange of a parsed file (what ``ls`` shows); LoadError when the shape

@@ -11,7 +11,7 @@ cassettes: ``normalize`` scrubs them (:mod:`.scrub`), ``validate`` checks creden
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Iterator
 
 from recordings.formats.interface import Normalization, Recorder
 from recordings.model import Exchange, Recording
@@ -86,6 +86,12 @@ class VcrFormat(Recorder):
         suite = self.suite_of(path)
         found = decoded(doc, path)  # a body that does not decode as declared is shown as stored (validate warns)
         return [recording(path, it, name, suite, None) for it in found]  # the test: test_attribution, per run
+
+    def iter_exchanges(self, path: str, doc: Any, size: int) -> Iterator[Exchange]:
+        from recordings.formats.vcr.adapter import exchange
+        from recordings.formats.vcr.cassette import iter_interactions
+
+        return (exchange(path, it) for it in iter_interactions(doc, path))
 
     def exchanges(self, path: str, doc: Any, size: int) -> list[Exchange]:
         from recordings.formats.vcr.adapter import exchange

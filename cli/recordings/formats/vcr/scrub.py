@@ -10,7 +10,8 @@
 A cassette is rewritten only when dumping it unchanged reproduces its bytes exactly with the settings it
 was written with, found by trying the ones real cassettes use (vcrpy's ``yaml.dump`` with libyaml's
 emitter, no line wrapping, a width of 1000, PyYAML's pure-Python emitter, non-ASCII escaped or not); any
-other file is reported as "unknown style, not rewritten". Bodies are never touched. Writes are atomic and keep the mode (see the normalizer).
+other file is reported as "unknown style, not rewritten". Bodies are never touched. Writes are atomic and
+keep the mode (see the normalizer).
 """
 
 from __future__ import annotations
