@@ -500,3 +500,63 @@ def test_names_with_terminal_escapes_are_made_visible(tmp_path, run):
     assert "\x1b" not in r.stdout and "\x07" not in r.stdout
     assert "test_\\x1b]0;title\\x07" in r.stdout
     assert path.exists()
+
+
+def _git_repo(root: Path) -> dict[str, str]:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-qm", "x"], cwd=root, check=True, env=env)
+    return env
+
+
+@pytest.mark.skipif(shutil.which("dash") is None, reason="dash (a POSIX /bin/sh) is not installed")
+def test_the_restore_command_is_read_by_a_posix_shell_with_odd_names(tmp_path, run):
+    """#25 item 11: control characters and bytes that are not UTF-8 in names, restored by dash."""
+    root = project(tmp_path, {"tests/a/test_x.py": "def test_live():\n    pass\n"})
+    folder = root / "tests/a/recordings"
+    names = [os.fsdecode(b"caf\xe9.json"), "tab\there.json", "bell\x07.json", "it's.json"]
+    for i, name in enumerate(names):
+        make_recording(folder, "tests/a/test_x.py::test_gone", str(i), name=name)
+    _git_repo(root)
+    r = run("prune", root / "tests", "--root", root, "--yes", "--max-fraction", "1")
+    assert r.exit_code == 0, r.stderr
+    hint = r.stderr.split("to restore: ")[1].splitlines()[0]
+    assert "$'" not in hint
+    proc = subprocess.run(["dash", "-c", hint], cwd=root, capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(os.listdir(folder)) == sorted(names)
+
+
+def test_a_file_name_that_is_not_utf8_in_git(tmp_path, run):
+    """#25 item 10: diff HEAD and prune read git's paths as bytes."""
+    root = project(tmp_path, {"tests/a/test_x.py": "def test_live():\n    pass\n"})
+    folder = root / "tests/a/recordings"
+    live = make_recording(folder, "tests/a/test_x.py::test_live", "live")
+    odd = make_recording(folder, "tests/a/test_x.py::test_gone", "gone", name=os.fsdecode(b"caf\xe9.json"))
+    _git_repo(root)
+    odd.write_bytes(odd.read_bytes().replace(b'"content": "a"', b'"content": "b"'))
+    r = run("diff", "HEAD", "--root", root)
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert r.exit_code == 1  # a change
+    assert "caf\\udce9.json" in r.stdout or "caf\\xe9.json" in r.stdout
+    r = run("prune", "--dry-run", "--root", root, "--max-fraction", "1", "--format", "json")
+    assert r.exit_code == 1, r.stderr
+    assert [o["path"] for o in json.loads(r.stdout)["orphans"]] == [str(odd)]
+    assert live.exists()
+
+
+def test_control_characters_from_recordings_never_reach_the_terminal_in_stats_and_explain(tmp_path, run):
+    """#25 item 12: a model name and a test id that would set the terminal title or forge a line."""
+    folder = tmp_path / "tests" / "integration" / "s" / "recordings"
+    rec = make_recording(folder, "tests/integration/s/test_x.py::test_\x1b]0;pwned\x07", "x")
+    doc = json.loads(rec.read_bytes())
+    doc["request"]["model"] = doc["request"]["body"]["model"] = "gpt\x1b[2J\rfake line"
+    rec.write_text(json.dumps(doc, indent=2) + "\n")
+    (tmp_path / "pyproject.toml").write_text("")
+    for args in (["stats", tmp_path], ["explain", rec.stem[:12], "--root", tmp_path]):
+        r = run(*args)
+        out = r.stdout + r.stderr
+        assert "\x1b" not in out and "\x07" not in out and "\r" not in out, args
+    assert "gpt\\x1b[2J\\rfake line" in run("stats", tmp_path).stdout

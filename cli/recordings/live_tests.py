@@ -250,7 +250,7 @@ def collect_node_ids(root: str, extra_args: list[str], python: str | None = None
     argv = [python or sys.executable, "-m", "pytest", "--collect-only", "-q", "-rs", "-p", "no:cacheprovider",
             *extra_args]
     try:
-        proc = subprocess.run(argv, cwd=root, capture_output=True, text=True)
+        proc = subprocess.run(argv, cwd=root, capture_output=True, encoding="utf-8", errors="surrogateescape")
     except OSError as exc:
         raise CollectError(f"could not run pytest with {argv[0]}: {exc.strerror or exc}") from None
     ids = [line.strip() for line in proc.stdout.splitlines() if "::" in line and not line.startswith(("=", " "))

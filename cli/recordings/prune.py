@@ -265,7 +265,7 @@ def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:
     """(inside a git work tree, the given paths git does not track)."""
     try:
         inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=root, capture_output=True,
-                                text=True).stdout.strip() == "true"
+                                encoding="utf-8", errors="surrogateescape").stdout.strip() == "true"
     except OSError:
         return False, set()
     if not inside or not paths:
@@ -274,7 +274,7 @@ def git_status(root: str, paths: list[str]) -> tuple[bool, set[str]]:
     proc = subprocess.run(["git", "ls-files", "-z", "--", *absolute], cwd=root, capture_output=True)
     # ls-files prints paths relative to its working directory
     base = os.path.abspath(root)
-    tracked = {os.path.normpath(os.path.join(base, p)) for p in proc.stdout.decode().split("\0") if p}
+    tracked = {os.path.normpath(os.path.join(base, p)) for p in os.fsdecode(proc.stdout).split("\0") if p}
     return True, {p for p, a in zip(paths, absolute) if os.path.normpath(a) not in tracked}
 
 

@@ -69,7 +69,9 @@ class FolderSource(Source):
 
 def git(root: str, *args: str) -> str:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        # paths are bytes to git: a name that is not UTF-8 comes back as the file system's own spelling
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, encoding="utf-8",
+                              errors="surrogateescape")
     except OSError as exc:
         raise SourceError(f"cannot run git: {exc}") from None
     if proc.returncode != 0:
@@ -79,7 +81,8 @@ def git(root: str, *args: str) -> str:
 
 def repo_top(root: str) -> str | None:
     try:
-        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True)
+        proc = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True,
+                              encoding="utf-8", errors="surrogateescape")
     except OSError:
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Sequence
 
-from recordings.output.terminal import Printer, human_size
+from recordings.output.terminal import Printer, human_size, safe
 from recordings.stats import CorpusStats
 
 BAR = 20
@@ -20,6 +20,7 @@ def _bar(value: int, top: int) -> str:
 def _table(p: Printer, title: str, rows: Sequence[tuple[str, ...]], bar_values: list[int] | None = None) -> None:
     p.line("")
     p.line(title, "bold")
+    rows = [tuple(safe(cell) for cell in r) for r in rows]  # models, endpoints and suites come from recordings
     if not rows:
         p.line("  (none)", "dim")
         return

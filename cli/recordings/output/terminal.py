@@ -49,8 +49,26 @@ def encodable(text: str) -> str:
     return text
 
 
+_UNSAFE = None
+
+
+def safe(text: str) -> str:
+    """``text`` with every control character but newline and tab spelled as its escape (``\\x1b``): a name,
+    a model or a test id from a recording never sets the terminal's title or forges a line."""
+    global _UNSAFE
+    if text.isprintable():
+        return text
+    if _UNSAFE is None:
+        import re
+
+        _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+    return _UNSAFE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 class Printer:
-    """Styled labels at a terminal, plain text in a pipe; recorded text verbatim either way."""
+    """Styled labels at a terminal, plain text in a pipe; recorded text verbatim either way. Every line and
+    piece is made :func:`safe` (control characters escaped); recorded text keeps its control characters in
+    a pipe, and shows them escaped at a terminal."""
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream if stream is not None else sys.stdout
@@ -58,7 +76,7 @@ class Printer:
         self.console = make_console(self.stream) if self.color else None
 
     def line(self, text: str = "", style: str | None = None) -> None:
-        text = encodable(text)
+        text = safe(encodable(text))
         if self.console is not None:
             from rich.text import Text
 
@@ -73,16 +91,26 @@ class Printer:
 
             t = Text()
             for text, style in pieces:
-                t.append(encodable(text), style=style or "")
+                t.append(safe(encodable(text)), style=style or "")
             self.console.print(t, soft_wrap=True)
         else:
-            self.stream.write(encodable("".join(p[0] for p in pieces)) + "\n")
+            self.stream.write(safe(encodable("".join(p[0] for p in pieces))) + "\n")
 
     def verbatim(self, text: str) -> None:
-        """Recorded text exactly as stored, followed by a newline if it lacks one."""
+        """Recorded text exactly as stored, followed by a newline if it lacks one; at a terminal, its control
+        characters (an escape sequence) are shown escaped."""
         text = encodable(text)
+        if self.color or _isatty(self.stream):
+            text = safe(text)
         self.stream.write(text if text.endswith("\n") else text + "\n")
         self.stream.flush()
+
+
+def _isatty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def human_size(n: int) -> str:
@@ -115,22 +143,30 @@ def visible(text: str) -> str:
 
 
 def shell_command(argv: list[str]) -> str:
-    """A command line safe to paste into a POSIX shell: every word quoted where needed."""
+    """A command line safe to paste into any POSIX shell (dash included): every word quoted where needed. A
+    character that cannot be shown (a control character, a byte that is not UTF-8) is spelled by printf's
+    octal escape, ``"$(printf '\\351')"``, which every POSIX shell reads; a newline stays a newline inside
+    single quotes."""
     import shlex
 
     def word(a: str) -> str:
         if a.isprintable():
             return shlex.quote(a)
-        # bash/zsh ANSI-C quoting keeps control characters exact and visible
-        def char(c: str) -> str:
-            if c.isprintable() and c not in "'\\":
-                return c
-            if c in "'\\":
-                return "\\" + c
-            return "".join(f"\\x{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
-
-        body = "".join(char(c) for c in a)
-        return f"$'{body}'"
+        out, plain = [], []
+        for c in a:
+            if c.isprintable() or c == "\n":
+                plain.append(c)
+                continue
+            if plain:
+                out.append(shlex.quote("".join(plain)) if "\n" not in plain else "'" + "".join(plain).replace(
+                    "'", "'\\''") + "'")
+                plain = []
+            octal = "".join(f"\\{b:03o}" for b in c.encode("utf-8", "surrogateescape"))
+            out.append(f'"$(printf \'{octal}\')"')
+        if plain:
+            out.append(shlex.quote("".join(plain)) if "\n" not in plain else "'" + "".join(plain).replace(
+                "'", "'\\''") + "'")
+        return "".join(out)
 
     return " ".join(word(a) for a in argv)
 
