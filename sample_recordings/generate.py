@@ -452,6 +452,50 @@ def cassettes() -> None:
     with open(os.path.join(project, "tests", "test_weather.py"), "w") as fh:
         fh.write('"""Stand-in test: pytest-recording records into cassettes/test_weather/test_weather_stream.yaml."""\n'
                  "\n\ndef test_weather_stream():\n    pass\n")
+    variants(message)
+
+
+def variants(message: dict) -> None:
+    """A project of its own (``vcr_serializers/``) with the same Anthropic answer as each cassette serializer
+    writes it: vcrpy's JSON serializer, a gzip-compressed YAML cassette, pydantic-ai's (``parsed_body``
+    instead of ``body``) and LangChain's standard tests (``requests:`` and ``responses:`` lists, gzip)."""
+    import gzip
+
+    import yaml
+
+    project = os.path.join(HERE, "vcr_serializers")
+    if os.path.isdir(project):
+        shutil.rmtree(project)
+    folder = os.path.join(project, "tests", "cassettes", "test_serializers")
+    os.makedirs(folder)
+    with open(os.path.join(project, "pyproject.toml"), "w") as fh:
+        fh.write("# A project whose cassettes come from four serializers.\n[tool.recordings]\n")
+    with open(os.path.join(project, "tests", "test_serializers.py"), "w") as fh:
+        fh.write('"""Stand-in tests: one cassette per serializer, in cassettes/test_serializers/."""\n')
+        for name in ("test_json", "test_gzip", "test_parsed_body", "test_lists"):
+            fh.write(f"\n\ndef {name}():\n    pass\n")
+
+    request = {"method": "POST", "uri": "https://api.anthropic.com/v1/messages",
+               "headers": {"content-type": ["application/json"], "x-api-key": ["DUMMY"]}}
+    question = {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "Say hello in French"}]}
+    status = {"code": 200, "message": "OK"}
+    plain = {"interactions": [{"request": {**request, "body": json.dumps(question)},
+                               "response": {"status": status, "headers": {"content-type": ["application/json"]},
+                                            "body": {"string": json.dumps(message)}}}], "version": 1}
+    with open(os.path.join(folder, "test_json.json"), "w") as fh:  # vcrpy's JSON serializer
+        json.dump(plain, fh, indent=4)
+    with open(os.path.join(folder, "test_gzip.yaml.gz"), "wb") as fh:
+        fh.write(gzip.compress(yaml.dump(plain, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode(), mtime=0))
+    parsed = {"interactions": [{"request": {**request, "parsed_body": question},
+                                "response": {"status": status, "headers": {"content-type": ["application/json"]},
+                                             "parsed_body": message}}], "version": 1}
+    with open(os.path.join(folder, "test_parsed_body.yaml"), "w") as fh:  # pydantic-ai's serializer
+        yaml.dump(parsed, fh, Dumper=getattr(yaml, "CDumper", yaml.Dumper))
+    lists = {"requests": [{**request, "body": json.dumps(question).encode()}],
+             "responses": [{"status": status, "headers": {"Content-Type": ["**REDACTED**"]},
+                            "body": {"string": json.dumps(message).encode()}}]}
+    with open(os.path.join(folder, "test_lists.yaml.gz"), "wb") as fh:  # LangChain's standard tests
+        fh.write(gzip.compress(yaml.dump(lists, Dumper=getattr(yaml, "CDumper", yaml.Dumper)).encode(), mtime=0))
 
 
 def har() -> None:

@@ -14,18 +14,18 @@ def test_ls_lists_the_sample_as_plain_text(run):
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["ID", "SUITE", "TEST", "ENDPOINT", "MODEL", "STREAM", "SIZE", "FLAGS"]
-    assert len(lines) == 22  # 17 OGX recordings, the 2 interactions of the sample cassette, the 2 HAR entries
+    assert len(lines) == 26  # 17 OGX recordings, 2 + 4 cassette interactions (one per serializer), 2 HAR entries
     row = next(line for line in lines if line.startswith("b77e97369d3f"))
     assert row.split()[:7] == ["b77e97369d3f", "inference", "test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]",
                                "/v1/chat/completions", "gpt-oss:20b", "yes", "13"]
     assert "\x1b[" not in r.stdout  # no color when piped
-    assert r.stderr.startswith("21 recordings, ")
+    assert r.stderr.startswith("25 recordings, ")
 
 
 def test_ls_json_is_a_stable_list_of_objects(run):
     r = run("ls", SAMPLE, "--format", "json")
     data = json.loads(r.stdout)
-    assert len(data) == 21
+    assert len(data) == 25
     assert set(data[0]) == {"id", "path", "suite", "test_id", "test", "kind", "method", "endpoint", "url", "provider",
                             "model", "streaming", "chunks", "exception", "status", "size", "shared", "response_type"}
     by_id = {d["id"][:12]: d for d in data}
@@ -48,10 +48,11 @@ def test_ls_filters(run):
     assert _ids(run, "--endpoint", "/v1/embeddings") == ["dc79f95c4e23"]
     assert _ids(run, "--suite", "messages") == ["bcbdbc2136eb"]
     assert _ids(run, "--provider", "tavily") == ["4c481af3c930"]
-    assert _ids(run, "--kind", "http") == ["98a667ce4783", "bcbdbc2136eb", "capitals#0", "capitals#1", "test_weather",
+    assert _ids(run, "--kind", "http") == ["98a667ce4783", "bcbdbc2136eb", "capitals#0", "capitals#1", "test_gzip#0",
+                                           "test_json#0", "test_lists#0", "test_parsed_", "test_weather",
                                            "test_weather"]
     assert _ids(run, "--exceptions") == ["4261c579f5f0", "a125969ad20b"]
-    assert len(_ids(run, "--no-streaming")) == 12
+    assert len(_ids(run, "--no-streaming")) == 16
 
 
 def test_ls_sort_by_size(run):
@@ -193,7 +194,7 @@ def test_ls_shared_sample(run):
 def test_python_dash_m_and_console_script():
     r = subprocess.run([sys.executable, "-m", "recordings", "ls", str(SAMPLE), "--format", "json"],
                        capture_output=True, text=True)
-    assert r.returncode == 0 and len(json.loads(r.stdout)) == 21
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 25
     r = subprocess.run([sys.executable, "-m", "recordings", "ls", str(BROKEN / "binary.json")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr

@@ -16,7 +16,7 @@ from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_fi
 def test_discovers_every_layout_of_the_sample():
     found = discover([str(SAMPLE)])
     names = sorted(os.path.relpath(f, SAMPLE) for f in found.files)
-    assert len(names) == 19  # 17 recordings, one cassette, one HAR file
+    assert len(names) == 23  # 17 recordings, five cassettes (one per serializer), one HAR file
     assert "vcr/tests/cassettes/test_weather/test_weather_stream.yaml" in names
     assert any(n.startswith("tests/integration/recordings/responses/") for n in names)  # legacy layout
     assert any("/models-" in n for n in names)
@@ -26,7 +26,7 @@ def test_discovers_every_layout_of_the_sample():
 
 def test_default_path_is_current_directory(monkeypatch):
     monkeypatch.chdir(SAMPLE)
-    assert len(discover([]).files) == 19
+    assert len(discover([]).files) == 23
 
 
 def test_skips_git_and_venv(tmp_path):
@@ -134,8 +134,42 @@ def test_every_shared_file_loads_with_the_right_kind():
 @needs_shared
 def test_providers_of_the_shared_sample():
     provs = {load(str(p)).recording.provider for p in SHARED.rglob("*.json")}
-    assert provs == {"ollama", "openai", "azure", "bedrock", "gemini", "vertexai", "vllm",
+    # the vLLM server of Llama Stack's CI answers on localhost:8000: named by its host unless the project's
+    # [tool.recordings.providers] names it (no port is taken for a provider)
+    assert provs == {"ollama", "openai", "azure", "bedrock", "gemini", "vertexai", "localhost:8000",
                      "anthropic-compatible", "tavily", "pypdf"}
+
+
+def test_providers_come_from_hosts_the_request_and_the_projects_map(tmp_path, run):
+    from recordings.providers import provider_for_url, use_project_map
+
+    assert provider_for_url("https://app.crewai.com/crewai_plus/api/v1/tracing/batches") == "app.crewai.com"
+    assert provider_for_url("https://huggingface.co/api/models/x") == "huggingface"
+    assert provider_for_url("http://localhost:8000/v1/chat/completions") == "localhost:8000"
+    assert provider_for_url("http://localhost:11434/api/chat") == "ollama"
+    assert provider_for_url("http://127.0.0.1:9999/api/generate") == "ollama"  # Ollama's own path, locally
+    assert provider_for_url("https://my-res.openai.azure.com/openai/deployments/gpt/chat") == "azure"
+    assert provider_for_url("https://bedrock-runtime.us-west-2.amazonaws.com/model/x/converse") == "bedrock"
+    assert provider_for_url("https://notopenai.com/v1/chat") == "notopenai.com"  # a suffix after a dot only
+    use_project_map({"localhost:8000": "vllm", "llm.internal": "vllm"})
+    try:
+        assert provider_for_url("http://localhost:8000/v1/chat/completions") == "vllm"
+        assert provider_for_url("https://llm.internal/v1/chat/completions") == "vllm"
+    finally:
+        use_project_map({})
+    # through the command line: a project's map names its port-8000 server, and the cache follows the map
+    folder = tmp_path / "tests" / "integration" / "s" / "recordings"
+    folder.mkdir(parents=True)
+    doc = json.loads(sample_file("07d2973bd4a4").read_bytes())
+    doc["request"]["url"] = "http://localhost:8000/v1/chat/completions"
+    (folder / "a.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.recordings]\n")
+    assert [r["provider"] for r in json.loads(run("ls", tmp_path, "--format", "json").stdout)] == ["localhost:8000"]
+    (tmp_path / "pyproject.toml").write_text('[tool.recordings.providers]\n"localhost:8000" = "vllm"\n')
+    assert [r["provider"] for r in json.loads(run("ls", tmp_path, "--format", "json").stdout)] == ["vllm"]
+    (tmp_path / "pyproject.toml").write_text('[tool.recordings]\nproviders = ["not a table"]\n')
+    r = run("ls", tmp_path)
+    assert r.exit_code == 2 and "providers: a table of host" in r.stderr
 
 
 def test_nested_folders_below_recordings_are_found(tmp_path, run):

@@ -147,7 +147,7 @@ def test_the_bench_scripts_still_run(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     for command in ("validate", "normalize", "ls", "stats"):  # each command's phases, with a total
-        assert f"\n{command} (19 files, serial)" in r.stdout, r.stdout
+        assert f"\n{command} (23 files, serial)" in r.stdout, r.stdout
     assert "rule secrets" in r.stdout and "canonical bytes" in r.stdout and "render table" in r.stdout
     r = subprocess.run([sys.executable, str(bench / "make_cassettes.py"), str(tmp_path / "c"), "--files", "4"],
                        capture_output=True, text=True)

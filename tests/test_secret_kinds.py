@@ -228,9 +228,13 @@ SIZE = 400_000
 _CONTROL: list[float] = []
 
 
+_PLAIN = '{"role": "assistant", "content": "The answer is 42, as the key tells; see https://example.com/x"}\n'
+
+
 def _control_seconds() -> float:
+    """A recording's ordinary text of the same size: words, quotes, a url, a key word, one line each."""
     if not _CONTROL:
-        _CONTROL.append(min(_scan_seconds(("abcd" * SIZE)[:SIZE]) for _ in range(3)))
+        _CONTROL.append(min(_scan_seconds((_PLAIN * (SIZE // len(_PLAIN) + 1))[:SIZE]) for _ in range(3)))
     return _CONTROL[0]
 
 
@@ -241,7 +245,9 @@ def test_the_scan_is_linear_on_any_repetition(pieces, glue):
     does: no budget in seconds, a ratio to a control input of the same size in the same run (a quadratic
     path is thousands of times slower at this size; the linear ones measured 1–9×)."""
     unit = glue.join(pieces) + glue
-    hostile = (unit * (SIZE // len(unit) + 1))[:SIZE]
-    cost = min(_scan_seconds(hostile) for _ in range(2))
-    assert cost < max(_control_seconds(), 0.002) * 60, (unit, cost, _control_seconds())
+    hostile = (unit * (2 * SIZE // len(unit) + 1))
+    cost = min(_scan_seconds(hostile[:SIZE]) for _ in range(2))
+    assert cost < max(_control_seconds(), 0.005) * 60, (unit, cost, _control_seconds())
+    double = min(_scan_seconds(hostile[:2 * SIZE]) for _ in range(2))  # twice the input: about twice the time
+    assert double < max(cost, 0.005) * 4, (unit, cost, double)
 

@@ -8,6 +8,9 @@
     placeholders = ["MYCO-FAKE-*"]     # values that stand in for a credential (globs, any case): validate
                                        # never reports them, scrub keeps them
 
+    [tool.recordings.providers]        # the project's own hosts: host or host:port = provider
+    "localhost:8000" = "vllm"
+
     [tool.recordings.scrub]            # normalize on cassettes
     remove = ["x-trace-id"]            # response headers removed besides the volatile ones
     keep = ["date"]                    # volatile headers to keep
@@ -112,6 +115,49 @@ def find_pyproject(start: str) -> str | None:
     return candidate if os.path.isfile(candidate) else None
 
 
+def _project_settings(providers: dict[str, str], placeholders: list[str]) -> None:
+    """The settings every command reads wherever it runs (this process and its workers): the project's
+    host map and its placeholders (one setting for validate and scrub)."""
+    from recordings.placeholders import use_project_patterns
+    from recordings.providers import use_project_map
+
+    use_project_patterns(placeholders)
+    use_project_map(providers)
+
+
+def apply_project_settings(start: str = ".") -> None:
+    """Read only the settings every command honours (``providers``, ``placeholders``) from the project's
+    ``[tool.recordings]`` and apply them; ConfigError when they are malformed. Cheaper than
+    :func:`load_config`: no rule id is checked, so the rule registry is not imported."""
+    path = find_pyproject(start)
+    table: Any = None
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                table = tomllib.load(fh).get("tool", {}).get("recordings")
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    if not isinstance(table, dict):
+        _project_settings({}, [])
+        return
+    _project_settings(_providers(table, f"{path} [tool.recordings]"), _placeholders(table, f"{path} [tool.recordings]"))
+
+
+def _providers(table: dict[str, Any], where: str) -> dict[str, str]:
+    providers = table.get("providers") or {}
+    if not isinstance(providers, dict) or not all(isinstance(k, str) and isinstance(v, str) and v
+                                                  for k, v in providers.items()):
+        raise ConfigError(f"{where}.providers: a table of host (or host:port) = provider name")
+    return providers
+
+
+def _placeholders(table: dict[str, Any], where: str) -> list[str]:
+    placeholders = table.get("placeholders") or []
+    if not isinstance(placeholders, list) or not all(isinstance(p, str) and p for p in placeholders):
+        raise ConfigError(f"{where}: placeholders must be a list of globs (e.g. \"MYCO-FAKE-*\")")
+    return placeholders
+
+
 def load_config(known_rules: set[str] | None = None, start: str = ".", path: str | None = None) -> Config:
     """``[tool.recordings]`` of the corpus's project root (from ``start``), or of ``path`` when given.
 
@@ -119,6 +165,7 @@ def load_config(known_rules: set[str] | None = None, start: str = ".", path: str
     imported only when the table names rules)."""
     path = path or find_pyproject(start)
     if path is None:
+        _project_settings({}, [])
         return Config()
     try:
         with open(path, "rb") as fh:
@@ -127,6 +174,7 @@ def load_config(known_rules: set[str] | None = None, start: str = ".", path: str
         raise ConfigError(f"{path}: {exc}") from None
     table = data.get("tool", {}).get("recordings")
     if table is None:
+        _project_settings({}, [])
         return Config(root=os.path.dirname(path))
     where = f"{path} [tool.recordings]"
     if known_rules is None and ("overrides" in table or "ignore" in table or "severity" in table):
@@ -156,12 +204,8 @@ def load_config(known_rules: set[str] | None = None, start: str = ".", path: str
     recording_dir = table.get("recording_dir")
     if recording_dir is not None and (not isinstance(recording_dir, str) or not recording_dir):
         raise ConfigError(f"{where}: recording_dir must be a folder")
-    placeholders = table.get("placeholders") or []
-    if not isinstance(placeholders, list) or not all(isinstance(p, str) and p for p in placeholders):
-        raise ConfigError(f"{where}: placeholders must be a list of globs (e.g. \"MYCO-FAKE-*\")")
-    from recordings.placeholders import use_project_patterns
-
-    use_project_patterns(placeholders)  # one setting for validate and scrub, in every worker process
+    placeholders = _placeholders(table, where)
+    _project_settings(_providers(table, where), placeholders)
     return Config(
         root=os.path.dirname(os.path.abspath(path)),
         python=python,

@@ -96,7 +96,10 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | EmptyF
     from recordings.cache import cached_map
     sessions: dict[str, Any] = {}  # format name -> its test attribution for this scan
     files = list(files)
-    for path, item in zip(files, cached_map(scan_one, files, "recording", _encode, _decode, cache)):
+    from recordings.providers import digest
+
+    section = "recording" + digest()  # a recording's provider follows the project's host map
+    for path, item in zip(files, cached_map(scan_one, files, section, _encode, _decode, cache)):
         if isinstance(item, list):
             if not item:
                 yield empty_file(path)

@@ -71,8 +71,9 @@ class Group:
 
 @dataclass
 class CorpusStats:
-    files: int = 0
+    files: int = 0  # recordings (exchanges): one per OGX file, one per cassette interaction or HAR entry
     bytes: int = 0
+    paths: set[str] = field(default_factory=set)  # the files they are in
     by: dict[str, dict[str, Group]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Group)))
     streamed: int = 0
     stream_chunks: int = 0
@@ -93,6 +94,7 @@ class CorpusStats:
     def add(self, s: FileStats) -> None:
         r = s.recording
         self.files += 1
+        self.paths.add(r.path)
         self.bytes += r.size
         for dim, value in (("suite", r.suite), ("provider", r.provider or "-"), ("model", r.model or "-"),
                            ("endpoint", r.endpoint or "-"), ("kind", r.kind.value), ("host", _host(r.url))):
@@ -151,7 +153,8 @@ class CorpusStats:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "files": self.files,
+            "files": len(self.paths),
+            "recordings": self.files,
             "bytes": self.bytes,
             "by": {dim: {k: {"count": g.count, "bytes": g.bytes} for k, g in sorted(groups.items())}
                    for dim, groups in sorted(self.by.items())},
@@ -210,7 +213,9 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
         (result.foreign if p.foreign else result.unreadable).append(p)
     records = []
     files = list(files)
-    items = cached_map(file_stats, files, "stats", _encode, _decode, cache)
+    from recordings.providers import digest
+
+    items = cached_map(file_stats, files, "stats" + digest(), _encode, _decode, cache)
     for path, item in zip(files, progress(items) if progress else items):
         if isinstance(item, Problem):
             (result.foreign if item.foreign else result.unreadable).append(item)

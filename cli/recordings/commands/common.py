@@ -41,8 +41,14 @@ def report_problems(problems: list[Problem]) -> list[Problem]:
 def find(paths: list[str] | None, quiet: bool = False, command: str | None = None) -> Found:
     """Discover files (those of recorders the ``command`` takes); a PATH that does not exist is a usage
     error (exit 2)."""
+    from recordings.config import ConfigError, apply_project_settings
     from recordings.discovery import discover
 
+    try:  # the project's settings (its host map, its placeholders) hold for every command
+        apply_project_settings((paths or ["."])[0])
+    except ConfigError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
     found = discover(paths or ["."], command)
     if found.missing:
         for m in found.missing:
@@ -84,12 +90,18 @@ def default_paths(paths: list[str] | None, root: str | None) -> list[str] | None
 
 
 def project_root(root: str | None, start: str = ".") -> str:
-    """``--root`` when given, else the project root found from ``start`` (one meaning for every command)."""
-    if root:
-        return root
+    """``--root`` when given, else the project root found from ``start`` (one meaning for every command); the
+    project's settings (its host map, its placeholders) are applied."""
+    from recordings.config import ConfigError, apply_project_settings
     from recordings.project import find_root
 
-    return find_root(start)
+    found = root or find_root(start)
+    try:
+        apply_project_settings(found)
+    except ConfigError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
+    return found
 
 
 def report_kept(plan, verbose: bool) -> None:

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat)
+from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat,
+                                        project_root)
 
 
 @app.command("explain")
@@ -40,9 +41,8 @@ def explain_command(
     from recordings.replay import explain_hash, explain_request, request_from_json
     from recordings.output.explaining import render_explanation
     from recordings.output.jsonout import write_json
-    from recordings.project import find_root
 
-    project = root or find_root(".")
+    project = project_root(root)
     if recording_dir is None:
         from recordings.config import ConfigError, load_config
 

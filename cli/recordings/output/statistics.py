@@ -44,7 +44,8 @@ def _table(p: Printer, title: str, rows: Sequence[tuple[str, ...]], bar_values: 
 
 def render_stats(s: CorpusStats, stream: IO[str]) -> None:
     p = Printer(stream)
-    p.parts(("recordings ", "bold"), (f"{s.files} files, {human_size(s.bytes)}", None))
+    in_files = f" in {len(s.paths)} files" if len(s.paths) != s.files else " files"
+    p.parts(("recordings ", "bold"), (f"{s.files}{in_files}, {human_size(s.bytes)}", None))
     share = f"{s.streamed / s.files:.0%}" if s.files else "0%"
     mean = f"{s.stream_chunks / s.streamed:.1f}" if s.streamed else "0"
     p.line(f"streamed   {s.streamed} ({share}), {mean} chunks per stream on average")

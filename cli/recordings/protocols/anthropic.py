@@ -15,7 +15,7 @@ def _s(v: Any) -> str | None:
     return v if isinstance(v, str) else None
 
 
-def _block_start(n: int, index: int, block: dict[str, Any]) -> Iterator[Delta]:
+def _block_start(n: int, index: int, block: dict[str, Any], whole: bool = False) -> Iterator[Delta]:
     btype = block.get("type")
     if btype == "text" and _s(block.get("text")):
         yield Delta(n, "text", block["text"])
@@ -23,9 +23,9 @@ def _block_start(n: int, index: int, block: dict[str, Any]) -> Iterator[Delta]:
         yield Delta(n, "reasoning", block["thinking"])
     elif btype in ("tool_use", "server_tool_use"):
         initial = block.get("input")
-        # a streamed tool_use starts with an empty input and sends partial JSON;
-        # a whole message carries the input object itself
-        args = orjson.dumps(initial).decode() if isinstance(initial, dict) and initial else ""
+        # a streamed tool_use starts with an empty input and sends partial JSON; a whole message carries the
+        # input object itself, empty ({}) for a tool without arguments
+        args = orjson.dumps(initial).decode() if isinstance(initial, dict) and (initial or whole) else ""
         yield Delta(n, "tool", args, tool_index=index, tool_id=_s(block.get("id")), tool_name=_s(block.get("name")))
 
 
@@ -75,7 +75,7 @@ def message_deltas(body: dict[str, Any]) -> Iterator[Delta]:
     content = body.get("content")
     for i, block in enumerate(content if isinstance(content, list) else ()):
         if isinstance(block, dict):
-            yield from _block_start(0, i, block)
+            yield from _block_start(0, i, block, whole=True)
     yield from facts(0, finish=body.get("stop_reason"), usage=body.get("usage"))
 
 

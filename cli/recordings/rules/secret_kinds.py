@@ -41,10 +41,18 @@ class Kind:
 _CACHE: dict[str, re.Pattern[bytes]] = {}
 
 
+# where a token may start: not inside a word (after a digit it may, and after an escape such as \n in JSON
+# text); a JWT never continues another base64url run. Checked by the regex engine before anything after the
+# prefix is read, so a rejected position costs nothing however long the run that follows it.
+_BOUNDARY = rb"(?:(?<![A-Za-z])|(?<=\\[A-Za-z]))"
+_JWT_BOUNDARY = rb"(?<![A-Za-z0-9_\-])"
+
+
 def _compiled(kind: Kind) -> re.Pattern[bytes]:
     p = _CACHE.get(kind.id)
     if p is None:
-        p = _CACHE[kind.id] = re.compile(re.escape(kind.prefix) + kind.rest)
+        start = _JWT_BOUNDARY if kind.id == "jwt" else _BOUNDARY if kind.boundary else b""
+        p = _CACHE[kind.id] = re.compile(start + re.escape(kind.prefix) + kind.rest)
     return p
 
 

@@ -41,10 +41,9 @@ SCOPE = "file"
 # the token kinds (secret_kinds.KINDS: gitleaks' prefixed formats and the LLM providers'), and the bearer
 # scheme, whose literal ("earer") is found case-blind on its first letter
 _PREFIXED = tuple(k for k in KINDS if k.prefix)
-_UNPREFIXED = tuple((k, re.compile(k.rest), re.compile(gate(k))) for k in KINDS if not k.prefix)
+_UNPREFIXED = tuple((k, k.pattern, re.compile(gate(k))) for k in KINDS if not k.prefix)
 _PREFIXES = tuple(dict.fromkeys(k.prefix for k in _PREFIXED))
-_BEARER = re.compile(rb"earer\s+[A-Za-z0-9._~+/\-]{20,}=*")
-_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_BEARER = re.compile(rb"[Bb]earer\s+[A-Za-z0-9._~+/\-]{20,}=*")
 
 # named secrets: (name, pattern whose group 1 is the secret); _LOWER_GATES says when each runs
 _Q = rb'\\?"'  # a JSON quote, or an escaped one inside a JSON string (tool arguments)
@@ -179,42 +178,23 @@ def _token_findings(raw: bytes, present: set[bytes] | None = None) -> Iterator[t
     for kind in _PREFIXED:
         if present is not None and kind.prefix not in present:
             continue
-        pattern, prefix = kind.pattern, kind.prefix
-        at = raw.find(prefix)
-        while at != -1:
-            before = raw[at - 1] if at else 0
-            if kind.id == "jwt":  # a token of its own, never the tail of another (it may follow a / in a url)
-                ok = before not in _URLSAFE_CHARS
-            else:  # not inside a word; after a digit, or after an escape such as \n in JSON text, it may start
-                ok = not kind.boundary or before not in _LETTERS or (at >= 2 and raw[at - 2] == 92)
-            m = pattern.match(raw, at) if ok else None
-            if m is None:
-                at = raw.find(prefix, at + 1)
-                continue
+        # the pattern rejects a start inside a word before reading on (secret_kinds._BOUNDARY): one pass
+        for m in kind.pattern.finditer(raw):
             token = m.group(0).decode("ascii", "replace")
             if fresh(kind.name, token):
                 yield kind.name, token
-            at = raw.find(prefix, m.end())
     for kind, pattern, _gate in _UNPREFIXED:
         if present is not None and kind.id.encode() not in present:
             continue
         for m in pattern.finditer(raw):
-            if m.start() and raw[m.start() - 1] in _LETTERS and not (m.start() >= 2 and raw[m.start() - 2] == 92):
-                continue
             token = m.group(0).decode("ascii", "replace")
             if fresh(kind.name, token):
                 yield kind.name, token
     if present is None or b"earer" in present:
-        at = raw.find(b"earer")
-        while at != -1:
-            m = _BEARER.match(raw, at) if at and raw[at - 1] in (ord("B"), ord("b")) else None
-            if m is None:
-                at = raw.find(b"earer", at + 1)
-                continue
-            token = raw[at - 1:m.end()].decode("ascii", "replace")
+        for m in _BEARER.finditer(raw):
+            token = m.group(0).decode("ascii", "replace")
             if fresh("bearer token", token):
                 yield "bearer token", token
-            at = raw.find(b"earer", m.end())
 
 
 def _named_findings(raw: bytes, present: set[bytes], headers_apart: bool = False) -> Iterator[tuple[str, str]]:
@@ -269,18 +249,17 @@ def _key_named(raw: bytes) -> Iterator[tuple[bytes, bytes]]:
     last word (``key``, ``secret``, ``token``, ``password``) is tried once, then the name is read backwards
     from it: linear, with no pattern tried at every position."""
     low = raw.lower()
+    seen: set[bytes] = set()  # a value repeated (every chunk of a stream, a hostile file) is judged once
     for kw, tail in _TAILS.items():
-        at = low.find(kw)
-        while at != -1:
-            m = tail.match(low, at)
-            if m is None:
-                at = low.find(kw, at + 1)
-                continue
+        for m in tail.finditer(low):  # the regex engine finds the candidates, in one pass
             value_at = 1 if m.group(1) is not None else 2
-            field = _field_name(raw, at + len(kw), json=value_at == 1)
+            value = raw[m.start(value_at):m.end(value_at)]
+            if value in seen:
+                continue
+            seen.add(value)
+            field = _field_name(raw, m.start() + len(kw), json=value_at == 1)
             if field is not None:
-                yield field, raw[m.start(value_at):m.end(value_at)]
-            at = low.find(kw, m.end())
+                yield field, value
 
 
 def _field_name(raw: bytes, end_at: int, json: bool) -> bytes | None:
@@ -309,44 +288,28 @@ def _varied(value: str) -> bool:
 
 
 def _base64_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str]]:
-    """Provider keys hidden in base64 text (a config or header encoded into a body). Each run of base64
-    characters that holds a hint is decoded once, whole, and the search resumes past it: linear in the
-    bytes, whatever repeats in them."""
+    """Provider keys hidden in base64 text (a config or header encoded into a body). The runs of base64
+    characters are found by the regex engine in one pass; each run that holds a hint is decoded once, whole:
+    linear in the bytes, whatever repeats in them."""
     pieces = [piece for piece in _B64_PIECES if piece in present]
     if not pieces:
         return
-    starts: list[int] = []
-    for piece in pieces:
-        at = raw.find(piece)
-        while at != -1:
-            starts.append(at)
-            at = raw.find(piece, at + 1)
-            if len(starts) > 100_000:
-                break
-    covered = -1  # bytes before this were part of a run already decoded
-    for at in sorted(set(starts)):
-        if at < covered:
+    hint = re.compile(b"|".join(re.escape(p) for p in pieces))
+    for run in _B64_RUN.finditer(raw):
+        text = run.group(0)
+        if hint.search(text) is None:
             continue
-        lo = at
-        while lo > 0 and lo > covered and raw[lo - 1] in _B64_CHARS:
-            lo -= 1
-        m = _B64_RUN.match(raw, lo)
-        if not m:
-            continue
-        covered = m.end()
-        text = m.group(0)
         for alt in (False, True):
             try:
                 blob = (base64.urlsafe_b64decode if alt else base64.b64decode)(text + b"=" * (-len(text) % 4))
             except (binascii.Error, ValueError):
                 continue
-            for name, token in _token_findings(blob, _present(blob) if len(blob) > 4096 else None):
+            for name, token in _token_findings(blob, _present(blob)):
                 yield f"base64-encoded {name}", token
             break
 
 
 _B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
-_URLSAFE_CHARS = _B64_CHARS - frozenset(b"+/")
 
 
 def _mask(secret: str) -> str:
