@@ -210,6 +210,8 @@ def _named_findings(raw: bytes, present: set[bytes], headers_apart: bool = False
                 secret = value.decode("utf-8", "replace")
                 if _KEY_NAMED_NOT.search(field) or not _varied(secret) or is_placeholder(secret):
                     continue
+                if secret.startswith(PUBLISHABLE):  # a key made to be published (a browser's analytics key)
+                    continue
                 if headers_apart and field.decode("ascii", "replace").lower() in as_headers:
                     continue  # a credential header: reported as one
                 yield f"credential in field {field.decode('ascii', 'replace')!r}", secret
@@ -237,6 +239,8 @@ def _named_findings(raw: bytes, present: set[bytes], headers_apart: bool = False
                     yield name, secret
 
 
+# keys their providers publish in web pages on purpose (write-only or read-only by design): never a leak
+PUBLISHABLE = ("phc_", "pk_live_", "pk_test_", "pk.eyJ")
 _WHOLE_NAME = re.compile(rb"[A-Za-z0-9_\-]*" + _KEY_NAME + rb"$")
 _NAME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # what follows the last word of a credential field's name: a JSON value, or a form value
