@@ -518,7 +518,7 @@ def test_every_format_loads_a_file_with_its_recordings():
     from tests.conftest import sample_file
 
     ls_file = load(str(sample_file("b77e97369d3f")))
-    assert (ls_file.format, len(ls_file.recordings), len(ls_file.exchanges)) == ("llama-stack", 1, 1)
+    assert (ls_file.format, len(ls_file.recordings), len(ls_file.exchanges)) == ("ogx", 1, 1)
     assert ls_file.recordings[0].test is not None and ls_file.size == sample_file("b77e97369d3f").stat().st_size
     cassette = load(str(CASSETTE))
     assert cassette.format == "vcr" and [r.id for r in cassette.recordings] == [

@@ -1,8 +1,9 @@
 """prune calls a test gone only when its file is proven absent: an unreadable folder, a dangling or looping
 link, an empty test file or a sparse checkout keeps the recordings, with one summary line (#25, item 1).
 
-Permission cases run the real command as an unprivileged user (``setpriv``) when the tests run as root,
-since root reads every folder."""
+Permission cases run the real command without the capabilities that let root read every folder
+(``setpriv --bounding-set=-dac_override,-dac_read_search``) when the tests run as root: the same user, so
+the installed tool stays readable wherever it lives (a CI's interpreter under /root included)."""
 
 from __future__ import annotations
 
@@ -49,13 +50,17 @@ def _plan(run, root: Path, *extra: str) -> tuple[list[str], str]:
 
 
 def _unprivileged(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``argv`` as a user without privileges: as is when the tests are not root, else through setpriv."""
+    """``argv`` bound by file permissions: as is when the tests are not root, else as root without the
+    capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
     if os.getuid() != 0:
         return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: cannot drop privileges to test an unreadable folder")
-    return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+        pytest.skip("running as root without setpriv: cannot drop the capabilities that read an unreadable folder")
+    drop = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    probe = subprocess.run([*drop, "true"], capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
+    return subprocess.run([*drop, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture

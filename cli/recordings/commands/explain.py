@@ -26,7 +26,8 @@ def explain_command(
                                                           "the url this test's recordings of --endpoint use."),
     recording_dir: Optional[str] = typer.Option(None, "--recording-dir", help="The recorder's base folder; its "
                                                 "recordings/ is the shared fallback (default: "
-                                                "$LLAMA_STACK_TEST_RECORDING_DIR, else tests/integration/common)."),
+                                                "$OGX_TEST_RECORDING_DIR (or $LLAMA_STACK_TEST_RECORDING_DIR), "
+                                                "else tests/integration/common)."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
 ) -> None:

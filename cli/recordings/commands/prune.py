@@ -54,8 +54,9 @@ def prune_command(
     collect_args: Optional[List[str]] = typer.Option(None, "--collect-args", help="A set of pytest arguments; "
                                                      "repeat for a CI matrix (the collections are unioned)."),
     manifest: Optional[str] = typer.Option(None, "--manifest", help="A file of node ids, one per line."),
-    matrix: Optional[str] = typer.Option(None, "--matrix", help="Collect once per entry of a Llama Stack "
-                                         "ci_matrix.json (--suite/--setup); the union is complete."),
+    matrix: Optional[str] = typer.Option(None, "--matrix", help="Collect once per entry of an OGX "
+                                         "(formerly Llama Stack) ci_matrix.json (--suite/--setup); "
+                                         "the union is complete."),
     complete: bool = typer.Option(False, "--complete", help="The collection or manifest covers every CI "
                                   "configuration: parameters it lacks are gone (default: kept)."),
     python: Optional[str] = typer.Option(None, "--python", help="Interpreter for --collect (default: python in "

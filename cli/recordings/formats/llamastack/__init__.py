@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class LlamaStackFormat(Recorder):
-    name = "llama-stack"
+    name = "ogx"
+    aliases = ("llama-stack", "llamastack", "llama_stack")  # the project's name until April 2026
+    title = "OGX (formerly Llama Stack)"
     rule_modules = tuple(f"recordings.formats.llamastack.rules.{m}" for m in
                          ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream"))
     shape_rule = "schema"

@@ -19,13 +19,16 @@ from recordings.model import Kind, Recording
 from recordings.nodeid import try_parse_node_id
 
 SHARED_FALLBACK = "tests/integration/common/recordings"
-RECORDING_DIR_ENV = "LLAMA_STACK_TEST_RECORDING_DIR"  # the recorder's base folder for the shared fallback
+# the recorder's base folder for the shared fallback: OGX's variable, and Llama Stack's before the rename
+RECORDING_DIR_ENVS = ("OGX_TEST_RECORDING_DIR", "LLAMA_STACK_TEST_RECORDING_DIR")
+RECORDING_DIR_ENV = RECORDING_DIR_ENVS[0]
 
 
 def fallback_folder(root: str, recording_dir: str | None = None) -> str:
     """The shared fallback replay reads: ``<recording dir>/recordings``, where the recording dir is
-    ``--recording-dir``, else ``$LLAMA_STACK_TEST_RECORDING_DIR``, else ``tests/integration/common``."""
-    base = recording_dir or os.environ.get(RECORDING_DIR_ENV)
+    ``--recording-dir``, else ``$OGX_TEST_RECORDING_DIR`` (or Llama Stack's ``$LLAMA_STACK_TEST_RECORDING_DIR``),
+    else ``tests/integration/common``."""
+    base = recording_dir or next((os.environ[v] for v in RECORDING_DIR_ENVS if os.environ.get(v)), None)
     if base:
         return os.path.join(os.path.join(root, base) if not os.path.isabs(base) else base, "recordings")
     return os.path.join(root, SHARED_FALLBACK)
