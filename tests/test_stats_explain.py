@@ -150,6 +150,52 @@ def test_explain_same_request_is_found(run, monkeypatch, tmp_path):
     monkeypatch.chdir(SAMPLE)
     r = run("explain", "--test-id", CHAT, "--request", req, "--format", "json")
     assert r.exit_code == 0 and json.loads(r.stdout)["hash"] == CHAT_HASH
+    r = run("explain", "--request", req, "--format", "json")  # its own test_id is the default
+    assert r.exit_code == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["hash"] == CHAT_HASH and d["test_id"] == CHAT and d["found"] is True
+
+
+def test_explain_and_show_give_one_answer_for_a_ref_that_matches_nothing(tmp_path, run, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    shown, explained = run("show", "b77e"), run("explain", "b77e")
+    assert shown.exit_code == explained.exit_code == 1
+    assert explained.stderr == shown.stderr == f"recordings: no recording matches 'b77e' under {tmp_path}\n"
+    assert explained.stdout == ""  # no lookups of a made-up b77e.json
+    r = run("explain", "b77e", "--format", "json")
+    assert json.loads(r.stdout) == {"error": f"no recording matches 'b77e' under {tmp_path}", "candidates": []}
+    assert run("explain", "b7").exit_code == run("show", "b7").exit_code == 2  # too short to resolve
+
+
+def test_explain_of_a_hash_and_test_suggests_passing_the_request(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    r = run("explain", "1" * 64, "--test-id", CHAT)
+    assert r.exit_code == 1
+    assert r.stdout.rstrip().splitlines()[-1] == (
+        "hint      to see what differs from this test's recordings, pass the request it sent: recordings explain "
+        "--test-id 'tests/integration/inference/test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]' "
+        "--request request.json")
+
+
+def test_explain_of_a_cassette_says_what_it_answers(run, monkeypatch):
+    monkeypatch.chdir(SAMPLE)
+    cassette = next(SAMPLE.rglob("*.yaml"))
+    r = run("explain", str(cassette.relative_to(SAMPLE)))
+    assert r.exit_code == 2
+    assert r.stderr.endswith("is not an OGX (formerly Llama Stack) recording: explain answers that recorder's "
+                             "replay lookups\n")
+
+
+def test_a_root_that_is_a_file_is_a_usage_error(run):
+    some_file = sample_file(CHAT_HASH)
+    for command in (["ls"], ["stats"], ["show", CHAT_HASH], ["explain", CHAT_HASH], ["prune", "--dry-run"],
+                    ["normalize", "--check"], ["diff", "HEAD"]):
+        r = run(*command, "--root", some_file)
+        assert r.exit_code == 2, (command, r.stderr)
+        assert r.stderr == f"recordings: --root {some_file} is not a folder\n"
+    assert run("ls", "--root", "/no/such/folder").stderr == "recordings: --root /no/such/folder is not a folder " \
+                                                            "(it does not exist)\n"
 
 
 def test_explain_unknown_test(run, monkeypatch):
@@ -221,6 +267,10 @@ def test_explain_honours_the_recorders_base_folder(tmp_path, run, monkeypatch):
     r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json",
             env={"LLAMA_STACK_TEST_RECORDING_DIR": str(root / "ci" / "common")})
     assert r.exit_code == 0
+    r = run("explain", CHAT_HASH, "--test-id", CHAT, "--format", "json",  # OGX's variable since the rename
+            env={"OGX_TEST_RECORDING_DIR": str(root / "ci" / "common")})
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["verdict"] == f"found: replay reads ci/common/recordings/{CHAT_HASH}.json"
 
 
 def test_stats_rename_advice_counts_only_what_rehash_can_rename(tmp_path, run):

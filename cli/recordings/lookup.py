@@ -23,19 +23,27 @@ def matching(ref_stem: str, files: list[str]) -> list[str]:
     return [f for f in files if recorders[f].matches(ref_stem, f)]
 
 
+def _suffixes() -> tuple[str, ...]:
+    from recordings.formats import FORMATS
+
+    return tuple(sorted({s for f in FORMATS for s in f.suffixes}, key=len, reverse=True))
+
+
+def stem_of_ref(ref: str) -> str:
+    """What a user typed without a recording suffix (``b77e.json`` → ``b77e``)."""
+    return next((ref[: -len(s)] for s in _suffixes() if ref.endswith(s)), ref)
+
+
 def resolve(ref: str, root: str = ".") -> str:
     """The one recording file ``ref`` names under ``root``.
 
     Raises :class:`LookupFailed` when nothing or more than one file matches;
     ``candidates`` lists the matches of an ambiguous prefix.
     """
-    from recordings.formats import FORMATS
-
-    suffixes = tuple(sorted({s for f in FORMATS for s in f.suffixes}, key=len, reverse=True))
-    if os.path.sep in ref or ref.endswith(suffixes):
+    if os.path.sep in ref or ref.endswith(_suffixes()):
         if os.path.lexists(ref):
             return ref
-    ref_stem = next((ref[: -len(s)] for s in suffixes if ref.endswith(s)), ref)  # a file name: its stem
+    ref_stem = stem_of_ref(ref)  # a file name: its stem
     if len(ref_stem) < MIN_PREFIX:
         raise LookupFailed(f"{ref!r} is too short: give at least {MIN_PREFIX} characters of the hash")
     matches = matching(ref_stem, discover([root]).files)

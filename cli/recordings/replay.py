@@ -64,6 +64,13 @@ def recorder() -> Any:
     return next(f for f in FORMATS if f.explain is not None)
 
 
+def recorder_explains(path: str) -> bool:
+    """Whether ``path`` is a file of the recorder whose replay lookups ``explain`` answers."""
+    from recordings.formats import format_for_file
+
+    return format_for_file(path) is recorder()
+
+
 def explain_hash(root: str, h: str, test_id: str | None = None, recording_dir: str | None = None) -> Any:
     return recorder().explain.explain_hash(root, h, test_id, corpus(root), recording_dir)
 

@@ -84,8 +84,23 @@ ROOT_HELP = ("Project root: the folder with pyproject.toml or .git (default: the
              "taken under it.")
 
 
+LOOKUP_ROOT_HELP = ("Project root: the folder with pyproject.toml or .git (default: the nearest one above the "
+                    "current folder). The hash, prefix or name resolves under it.")
+
+
+def check_root(root: str | None) -> None:
+    """A ``--root`` that is not a folder is a usage error (exit 2), said once."""
+    import os
+
+    if root is not None and not os.path.isdir(root):
+        sys.stderr.write(f"recordings: --root {visible_path(root)} is not a folder"
+                         f"{'' if os.path.lexists(root) else ' (it does not exist)'}\n")
+        raise typer.Exit(EXIT_USAGE)
+
+
 def default_paths(paths: list[str] | None, root: str | None) -> list[str] | None:
     """The PATHs a command reads: those given, else the ``--root`` when one is given (else None: ``.``)."""
+    check_root(root)
     return paths or ([root] if root else None)
 
 
@@ -95,6 +110,7 @@ def project_root(root: str | None, start: str = ".") -> str:
     from recordings.config import ConfigError, apply_project_settings
     from recordings.project import find_root
 
+    check_root(root)
     found = root or find_root(start)
     try:
         apply_project_settings(found)
@@ -102,6 +118,31 @@ def project_root(root: str | None, start: str = ".") -> str:
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
     return found
+
+
+def visible_path(path: str) -> str:
+    from recordings.output.terminal import visible
+
+    return visible(path)
+
+
+def resolve_or_exit(ref: str, root: str, fmt: "OutputFormat") -> str:
+    """The one recording ``ref`` names under ``root`` (``show`` and ``explain`` alike), else the resolver's
+    message on stderr (and as JSON), exit 2 for a ref too short to resolve, 1 for no match or an ambiguous one."""
+    from recordings.errors import LookupFailed
+    from recordings.lookup import MIN_PREFIX, resolve, stem_of_ref
+
+    try:
+        return resolve(ref, root)
+    except LookupFailed as exc:
+        sys.stderr.write(f"recordings: {visible_path(str(exc))}\n")
+        for c in exc.candidates:
+            sys.stderr.write(f"  {visible_path(c)}\n")
+        if fmt is OutputFormat.json:
+            from recordings.output.jsonout import write_json
+
+            write_json({"error": str(exc), "candidates": list(exc.candidates)})
+        raise typer.Exit(EXIT_USAGE if len(stem_of_ref(ref)) < MIN_PREFIX else EXIT_FINDINGS)
 
 
 def report_kept(plan, verbose: bool) -> None:

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (NO_CACHE_HELP, OutputFormat, find, note, open_cache,
+from recordings.commands.common import (NO_CACHE_HELP, OutputFormat, check_root, find, note, open_cache,
                                         report_problems)
 from recordings.output.progress import track
 
@@ -66,6 +66,7 @@ def normalize_command(
         raise typer.Exit(2)
     from recordings.project import given_root
 
+    check_root(root)
     project = given_root(root, paths).path
     run = NormalizeRun(found.files, mode=mode, extended=extended, rehash=rehash, cache=open_cache(no_cache, paths),
                        problems=found.problems, stale_temps=found.stale_temps, options=options, root=project)

@@ -9,7 +9,8 @@ from typing import Any, Optional
 import typer
 
 from recordings.commands import app
-from recordings.commands.common import (EXIT_FINDINGS, EXIT_USAGE, ROOT_HELP, OutputFormat, project_root)
+from recordings.commands.common import (EXIT_FINDINGS, LOOKUP_ROOT_HELP, OutputFormat, project_root,
+                                        resolve_or_exit)
 
 
 def _write_raw(file_format: Any, loaded: Any, index: int | None) -> None:
@@ -31,17 +32,16 @@ def _write_raw(file_format: Any, loaded: Any, index: int | None) -> None:
 def show_command(
     ref: str = typer.Argument(..., metavar="ID",
                               help="A hash, a unique prefix (4+ characters), a file name or a path."),
-    root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
+    root: Optional[str] = typer.Option(None, "--root", help=LOOKUP_ROOT_HELP),
     raw: bool = typer.Option(False, "--raw", help="Print the file exactly as stored."),
     chunks: bool = typer.Option(False, "--chunks", help="Also show the delta timeline of a stream."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Show one recording: metadata, the request as a conversation, and the reassembled answer."""
     from recordings.protocols.conversation import conversation
-    from recordings.errors import LoadError, LookupFailed
+    from recordings.errors import LoadError
     from recordings.formats import format_for_file
     from recordings.loader import load
-    from recordings.lookup import MIN_PREFIX, resolve
     from recordings.output.jsonout import write_json
     from recordings.output.showing import render_answer, render_conversation, render_metadata, render_timeline
     from recordings.output.terminal import Printer, visible
@@ -52,16 +52,7 @@ def show_command(
     head, hash_sign, tail = ref.rpartition("#")
     if hash_sign and tail.isdigit() and not os.path.exists(ref):  # CASSETTE#N: one interaction
         ref, index = head, int(tail)
-    try:
-        path = resolve(ref, root)
-    except LookupFailed as exc:
-        sys.stderr.write(f"recordings: {exc}\n")
-        for c in exc.candidates:
-            sys.stderr.write(f"  {c}\n")
-        short = len(ref.removesuffix(".json")) < MIN_PREFIX
-        if fmt is OutputFormat.json:
-            write_json({"error": str(exc), "candidates": list(exc.candidates)})
-        raise typer.Exit(EXIT_USAGE if short else EXIT_FINDINGS)
+    path = resolve_or_exit(ref, root, fmt)
     try:
         loaded = load(path)
     except LoadError as exc:

@@ -47,3 +47,5 @@ def render_explanation(ex: Explanation, root: str, stream: IO[str]) -> None:
         for line in ex.differences:
             p.line(f"  {line}")
     p.parts(("verdict   ", "bold"), (ex.verdict, "green" if ex.found else "yellow"))
+    if ex.hint:
+        p.parts(("hint      ", "bold"), (ex.hint, "dim"))

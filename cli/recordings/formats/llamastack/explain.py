@@ -64,6 +64,7 @@ class Explanation:
     differences: list[str] = field(default_factory=list)
     verdict: str = ""
     assumed: str = ""  # what was filled in for a bare request body (its url)
+    hint: str = ""  # what to run next
 
     @property
     def found(self) -> bool:
@@ -83,6 +84,7 @@ class Explanation:
             "candidates": [c.to_dict() for c in self.candidates],
             "differences": self.differences,
             "assumed": self.assumed or None,
+            "hint": self.hint or None,
         }
 
 
