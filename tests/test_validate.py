@@ -238,6 +238,8 @@ def test_shared_sample_has_zero_errors_and_each_warning_is_a_true_finding(run):
         ("da6ec32ed8fb", "hash"), ("632ce0140a65", "hash"),
         # recorded before the file-search normalization of tool results: their requests hash differently now
         ("34e831b4f3ad", "hash"), ("e4300056563a", "hash"), ("eb7ca0d19181", "hash"),
+        # typed llama_stack_api.… while the sample's tool results use ogx_api.…: recorded before the rename
+        ("268e65efffed", "type"), ("a2af3b8ac57b", "type"),
     ])
     assert all(f["severity"] == "warning" for f in findings)
 
@@ -438,3 +440,58 @@ def test_unselected_and_config_ignored_rules_never_run(tmp_path, monkeypatch, ru
     r = run("validate", p, "--no-cache", "--config", tmp_path / "pyproject.toml")
     assert "could not check" not in r.stdout, r.stdout
     monkeypatch.undo()
+
+
+def _typed(folder, question: str, type_name: str):
+    """A recording whose response body is typed as ``type_name`` (named by its hash, so only ``type`` applies)."""
+    from tests.test_hostile import make_recording
+
+    path = make_recording(folder, "tests/integration/s/test_s.py::test_x", question)
+    path.write_bytes(path.read_bytes().replace(b"openai.types.chat.chat_completion.ChatCompletion",
+                                               type_name.encode()))
+    return path
+
+
+def test_type_flags_the_module_the_rest_of_the_corpus_does_not_use(tmp_path, run):
+    folder = tmp_path / "tests/integration/s/recordings"
+    usual = [_typed(folder, f"q{i}", "openai.types.chat.chat_completion.ChatCompletion") for i in range(3)]
+    odd = _typed(folder, "odd", "openai.types.chat.ChatCompletion")
+    r = run("validate", folder, "--select", "type", "--format", "json")
+    findings = json.loads(r.stdout)
+    assert [(f["file"], f["message"]) for f in findings] == [(str(odd), (
+        "__type__ openai.types.chat.ChatCompletion: the 3 other recordings of ChatCompletion use "
+        "openai.types.chat.chat_completion.ChatCompletion; replay cannot import a module that is not there and "
+        "hands the test a plain dict; re-record it, or rename the module in __type__ to where the class lives now"))]
+    # as a hook names only the changed files: the usual ones alone are clean, the odd one is compared with them
+    assert json.loads(run("validate", *usual, "--select", "type", "--format", "json").stdout) == []
+    assert [f["file"] for f in json.loads(run("validate", odd, "--select", "type", "--format", "json").stdout)] \
+        == [str(odd)]
+
+
+def test_type_without_a_majority_flags_nothing(tmp_path, run):
+    folder = tmp_path / "tests/integration/s/recordings"
+    _typed(folder, "a", "openai.types.chat.chat_completion.ChatCompletion")
+    _typed(folder, "b", "openai.types.chat.ChatCompletion")
+    r = run("validate", folder, "--select", "type", "--format", "json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == []
+
+
+def test_type_flags_a_package_renamed_since_only_once_the_new_name_is_in_use(tmp_path, run):
+    folder = tmp_path / "tests/integration/s/recordings"
+    old = _typed(folder, "old", "llama_stack_api.file_processors.models.ProcessFileResponse")
+    r = run("validate", folder, "--select", "type", "--format", "json")
+    assert json.loads(r.stdout) == []  # a corpus still on Llama Stack's names is consistent with itself
+    _typed(folder, "new", "ogx_api.tools.ToolInvocationResult")
+    r = run("validate", folder, "--select", "type", "--format", "json")
+    assert [(f["file"], f["severity"], f["message"]) for f in json.loads(r.stdout)] == [(str(old), "warning", (
+        "__type__ llama_stack_api.file_processors.models.ProcessFileResponse: llama_stack_api was renamed ogx_api "
+        "(Llama Stack became OGX); 1 other recording uses ogx_api, so this one was recorded before the rename; "
+        "re-record it, or rename the module in __type__ to where the class lives now"))]
+
+
+def test_type_names_come_from_the_bytes_and_never_from_recorded_text():
+    from recordings.formats.llamastack.rules.type import type_names
+
+    raw = (b'{"body": {"__type__": "a.b.C", "__data__": {"content": "say \\"__type__\\": \\"x.y.Z\\""}},'
+           b' "more": [{"__type__" : "a.b.C"}, {"__type__": "d.E"}, {"__type__": "notdotted"}]}')
+    assert type_names(raw) == ("a.b.C", "d.E")

@@ -30,7 +30,7 @@ import orjson
 from recordings import __version__
 
 MAGIC = b"recordings-cache 4\n"
-SCHEMA = 7  # 7: empty files, AWS event streams by their bytes, every variant of cassette read
+SCHEMA = 8  # 8: corpus keys carry the classes a file's bodies are typed as
 RACY_SECONDS = 2.0
 
 

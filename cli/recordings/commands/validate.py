@@ -58,6 +58,7 @@ Rules (id, default severity, what it checks):
   normalized    warning response ids are rec-<hash12>, created is 0, Ollama timestamps and durations are zeroed
   bytes         warning the file is byte-identical to json.dumps(obj, indent=2) + newline
   stream        warning chunks share one id; a finish reason unless an exception ended it; tool arguments are valid JSON
+  type          warning each __type__ names the module the rest of the corpus uses for its class, in no renamed package
   cassette      error   an interactions list of request/response mappings; declared content-encodings decode
   har           error   a log.entries list of request/response mappings, each with a method, a url and a status
   secrets       error   no API keys, tokens, credential headers or key-bearing query strings

@@ -255,8 +255,9 @@ class Recorder:
     #: whether :meth:`corpus_key` gives keys (the files of a recorder that gives none are never read for them)
     gives_corpus_keys: bool = False
 
-    def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
-        """What corpus rules compare files by: (test id, request identity), or None."""
+    def corpus_key(self, ctx: Any) -> tuple[str | None, str | None, tuple[str, ...]] | None:
+        """What corpus rules compare files by: (test id, request identity or None, the classes its bodies
+        are typed as), or None."""
         return None
 
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:

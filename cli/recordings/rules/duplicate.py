@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from recordings.rules.types import Finding
+from recordings.rules.types import CorpusKeys, Finding
 
 ID = "duplicate"
 SEVERITY = "warning"
@@ -12,9 +12,8 @@ SUMMARY = "two files hold the same request for the same test (models- lists exce
 SCOPE = "corpus"
 
 
-def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]],
-                 report: set[str] | None = None) -> Iterator[Finding]:
-    """``keys``: (path, (test_id, request hash)) per file; None where no hash could be computed.
+def check_corpus(keys: CorpusKeys, report: set[str] | None = None) -> Iterator[Finding]:
+    """``keys``: (path, (test_id, request hash, types)) per file; the hash is None where none could be computed.
 
     ``models-<hash>-<digest>`` files are left out: the recorder writes one per model list and
     merges them on purpose. With ``report``, only those files get findings (the others are the
@@ -26,12 +25,12 @@ def check_corpus(keys: Iterable[tuple[str, tuple[str | None, str] | None]],
 
     groups: dict[tuple[str | None, str], list[str]] = {}
     for path, key in keys:
-        if key is None:
+        if key is None or key[1] is None:
             continue
         s = stem(path)
         if MODELS.match(s) or LEGACY_MODELS.match(s):
             continue
-        groups.setdefault(key, []).append(path)
+        groups.setdefault((key[0], key[1]), []).append(path)
     for (_test, _h), paths in groups.items():
         if len(paths) < 2:
             continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from recordings.rules import RULES, syntax
-from recordings.rules.types import FileContext, Finding, Rule
+from recordings.rules.types import CorpusKey, FileContext, Finding, Rule
 from recordings.config import Config
 from recordings.errors import LoadError
 from recordings.formats import format_for_file
@@ -26,9 +26,9 @@ def selected_rules(select: set[str] | None = None, ignore: set[str] | None = Non
     return [r for r in RULES.values() if (select is None or r.id in select) and not (ignore and r.id in ignore)]
 
 
-def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding], tuple[str | None, str] | None]:
+def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding], CorpusKey | None]:
     """The findings of the file ``rules`` (default: every file rule) on one file, and its corpus key
-    (test_id, request hash). ``syntax`` findings come from reading the file, whatever is selected."""
+    (test_id, request hash, types). ``syntax`` findings come from reading the file, whatever is selected."""
     rules = PER_FILE if rules is None else [r for r in rules if r.scope == "file"]
     from recordings.formats import FOREIGN_NOTE, of_no_known_format
 
@@ -93,21 +93,26 @@ class _FileCheck:
     def __init__(self, rules: list[Rule] | None) -> None:
         self.ids = None if rules is None else [r.id for r in rules]
 
-    def __call__(self, path: str) -> tuple[list[Finding], tuple[str | None, str] | None]:
+    def __call__(self, path: str) -> tuple[list[Finding], CorpusKey | None]:
         return check_file(path, None if self.ids is None else [RULES[i] for i in self.ids])
 
 
-def _encode(result: tuple[list[Finding], tuple[str | None, str] | None]) -> list[Any]:
+def _encode(result: tuple[list[Finding], CorpusKey | None]) -> list[Any]:
     findings, key = result
-    return [[[f.rule, f.severity, f.message, f.json_path] for f in findings], None if key is None else list(key)]
+    return [[[f.rule, f.severity, f.message, f.json_path] for f in findings],
+            None if key is None else [key[0], key[1], list(key[2])]]
 
 
-def _decode(path: str, value: list[Any]) -> tuple[list[Finding], tuple[str | None, str] | None]:
+def _decode(path: str, value: list[Any]) -> tuple[list[Finding], CorpusKey | None]:
     findings = [Finding(path, *f) for f in value[0]]
-    return findings, None if value[1] is None else (value[1][0], value[1][1])
+    return findings, None if value[1] is None else _key(value[1])
 
 
-def corpus_key(path: str) -> tuple[str | None, str] | None:
+def _key(value: list[Any]) -> CorpusKey:
+    return value[0], value[1], tuple(value[2])
+
+
+def corpus_key(path: str) -> CorpusKey | None:
     """The corpus key of a file that is not being reported on (its format decides what it is), or None."""
     from recordings.loader import Loaded, load_one
 
@@ -152,8 +157,8 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
     # files of recorders that give corpus keys, never decoded past the ceilings
     others = [p for p in corpus if p not in checked and format_for_file(p).gives_corpus_keys]
     if others:
-        keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and list(k),
-                                            lambda _p, v: (v[0], v[1]), cache)))
+        keys += list(zip(others, cached_map(corpus_key, others, "corpus-key", lambda k: k and [k[0], k[1], list(k[2])],
+                                            lambda _p, v: v and _key(v), cache)))
     from recordings.formats import FORMATS
 
     for fmt in FORMATS:  # corpus-wide advice a format adds to its own rules' findings

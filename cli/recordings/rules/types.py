@@ -61,8 +61,10 @@ class FileContext:
         return Finding(self.path, rule[0], rule[1], message, json_path)
 
 
-# (path, (test_id, request hash) or None): what a corpus rule sees of each file
-CorpusKeys = Iterable[tuple[str, "tuple[str | None, str] | None"]]
+# what a corpus rule sees of one file: (test_id, request hash or None, the classes its bodies are typed as)
+CorpusKey = tuple["str | None", "str | None", "tuple[str, ...]"]
+# (path, its key or None)
+CorpusKeys = Iterable[tuple[str, "CorpusKey | None"]]
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Rule:
     """One rule: its id, default severity, one-line summary, and what it runs on.
 
     ``scope`` is ``file`` (``check(ctx)`` per file) or ``corpus`` (``check_corpus(keys, report)`` once,
-    over every file's key, reporting only the files in ``report`` when given).
+    over every file's :data:`CorpusKey`, reporting only the files in ``report`` when given).
     """
 
     id: str

@@ -23,7 +23,8 @@ class LlamaStackFormat(Recorder):
     aliases = ("llama-stack", "llamastack", "llama_stack")  # the project's name until April 2026
     title = "OGX (formerly Llama Stack)"
     rule_modules = tuple(f"recordings.formats.llamastack.rules.{m}" for m in
-                         ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream"))
+                         ("schema", "test_id", "name", "hash", "models_digest", "normalized", "bytes", "stream",
+                          "type"))
     shape_rule = "schema"
     suffixes = (".json",)
     one_per_file = True
@@ -118,13 +119,13 @@ class LlamaStackFormat(Recorder):
 
     gives_corpus_keys = True
 
-    def corpus_key(self, ctx: Any) -> tuple[str | None, str] | None:
+    def corpus_key(self, ctx: Any) -> tuple[str | None, str | None, tuple[str, ...]] | None:
         from recordings.formats.llamastack.rules.hash import computed_hash
+        from recordings.formats.llamastack.rules.type import type_names
 
         if ctx.recording is None:
             return None
-        h = computed_hash(ctx)
-        return None if h is None else (ctx.recording.test_id, h)
+        return ctx.recording.test_id, computed_hash(ctx), type_names(ctx.raw)
 
 
 LLAMA_STACK = LlamaStackFormat()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from recordings.rules.types import Finding
+from recordings.rules.types import CorpusKey, Finding
 
 
-def with_rename_advice(findings: list[Finding], keys: list[tuple[str, tuple[str | None, str] | None]]) -> list[Finding]:
+def with_rename_advice(findings: list[Finding], keys: list[tuple[str, CorpusKey | None]]) -> list[Finding]:
     """Append to each hash and legacy-name finding the advice that is true for it: `normalize --rehash`
     renames it to X, or cannot (the target exists, or several files hash to it)."""
     import os
@@ -15,7 +15,7 @@ def with_rename_advice(findings: list[Finding], keys: list[tuple[str, tuple[str 
 
     renames = {}
     for path, key in keys:
-        if key is None:
+        if key is None or key[1] is None:
             continue
         target = rename_target(path, key[1])
         if os.path.normpath(target) != os.path.normpath(path):
