@@ -312,7 +312,7 @@ def tools_and_files() -> None:
     folder = os.path.join(INTEGRATION, "files", "recordings")
     tid = "tests/integration/files/test_file_processing.py::test_pdf_chunks[pypdf]"
     req = {"test_id": tid, "provider": "pypdf", "api": "file_processors", "file_id": "file-123456789012"}
-    body = {"__type__": "llama_stack_api.file_processors.models.ProcessFileResponse", "__data__": {
+    body = {"__type__": "ogx_api.file_processors.models.ProcessFileResponse", "__data__": {
         "chunks": [{"content": "Llama Stack Overview\n\u25cf Unified API layer", "chunk_id": "c1", "metadata": {}},
                    {"content": "Plugin architecture for providers.", "chunk_id": "c2", "metadata": {}}],
         "metadata": {"pages": 1}}}
@@ -563,6 +563,56 @@ def har() -> None:
         fh.write(json.dumps(har, indent=2, ensure_ascii=False))
 
 
+def _sample(prefix: str) -> tuple[str, dict]:
+    folder = os.path.join(INTEGRATION, "inference", "recordings")
+    name = next(n for n in sorted(os.listdir(folder)) if n.startswith(prefix))
+    with open(os.path.join(folder, name), encoding="utf-8") as fh:
+        return name, json.load(fh)
+
+
+def rerecord() -> None:
+    """``rerecord/old`` and ``rerecord/new``: three recordings before and after a re-record, each folder a
+    project of its own. One answer changed, one recording differs only in its ids and timestamps (what an
+    un-normalized re-record leaves), one only in where the stream's chunks break."""
+    base = os.path.join(HERE, "rerecord")
+    if os.path.isdir(base):
+        shutil.rmtree(base)
+    changed, noise, rechunked = _sample("cfe08c6d0c8f"), _sample("07d2973bd4a4"), _sample("99d0d0b12e00")
+    for side in ("old", "new"):
+        folder = os.path.join(base, side, "tests", "integration", "inference", "recordings")
+        os.makedirs(folder)
+        with open(os.path.join(base, side, "pyproject.toml"), "w", encoding="utf-8") as fh:
+            fh.write(f"# the sample corpus {'before' if side == 'old' else 'after'} a re-record (a project of its own)\n")
+        for name, doc in (changed, noise, rechunked):
+            doc = json.loads(json.dumps(doc))
+            body = doc["response"]["body"]
+            if side == "new" and name == changed[0]:
+                for c in body:
+                    for ch in c["__data__"]["choices"]:
+                        if ch["delta"].get("content") == "all good":
+                            ch["delta"]["content"] = "all BAD"
+            elif side == "new" and name == noise[0]:
+                body["__data__"]["id"] = "chatcmpl-8Xb2kQe4"
+                body["__data__"]["created"] = 1764590400
+            elif side == "new" and name == rechunked[0]:
+                body[0]["__data__"]["choices"][0]["text"] += body[1]["__data__"]["choices"][0]["text"]
+                del body[1]
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as fh:
+                fh.write(dumps(doc))
+
+
+def requests() -> None:
+    """``requests/parallel_tool_calls.json``: the request of the parallel tool call test with another
+    temperature, for ``recordings explain --request``."""
+    _name, doc = _sample("b77e97369d3f")
+    request = doc["request"]
+    request["body"]["temperature"] = 0.2
+    folder = os.path.join(HERE, "requests")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "parallel_tool_calls.json"), "w", encoding="utf-8") as fh:
+        fh.write(dumps(request))
+
+
 def main() -> None:
     if os.path.isdir(os.path.join(HERE, "tests")):
         shutil.rmtree(os.path.join(HERE, "tests"))
@@ -576,6 +626,8 @@ def main() -> None:
     test_stubs()
     cassettes()
     har()
+    rerecord()
+    requests()
 
 
 if __name__ == "__main__":

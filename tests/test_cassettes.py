@@ -374,11 +374,15 @@ def test_validate_hook_on_a_clean_and_a_leaking_cassette(tmp_path):
     assert r.returncode == 1
     out = r.stdout
     assert key not in out and "s3cr3t" not in out
-    for line in ("error   secrets       credential 'authorization' is recorded (Bearer…) (interaction #0 request.headers)",
-                 "error   secrets       credential 'cookie' is recorded (__cf_b…) (interaction #1 request.headers)",
-                 "error   secrets       credential 'key' is recorded (AIzaSy…) (interaction #1 request.uri)",
-                 "warning secrets       credential 'set-cookie' is recorded (__cf_b…) (interaction #0 response.headers)"):
-        assert line in out, out
+    lines = out.splitlines()
+    for line in ("error   secrets       credential 'authorization' is recorded (Bearer…) (interaction #0 request.headers",
+                 "error   secrets       credential 'cookie' is recorded (__cf_b…) (interaction #1 request.headers",
+                 "error   secrets       credential 'key' is recorded (AIzaSy…) (interaction #1 request.uri",
+                 "warning secrets       credential 'set-cookie' is recorded (__cf_b…) (interaction #0 response.headers"):
+        at = next(i for i, x in enumerate(lines) if line in x)
+        assert re.search(r", line \d+\)$", lines[at]), lines[at]  # where in the YAML file
+        assert lines[at + 1].strip() == ("fix: `recordings normalize` replaces it with REDACTED (revoke the key if it "
+                                         "was live)")
 
 
 @needs_vcr

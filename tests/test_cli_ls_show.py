@@ -14,18 +14,18 @@ def test_ls_lists_the_sample_as_plain_text(run):
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["ID", "SUITE", "TEST", "ENDPOINT", "MODEL", "STREAM", "SIZE", "FLAGS"]
-    assert len(lines) == 26  # 17 OGX recordings, 2 + 4 cassette interactions (one per serializer), 2 HAR entries
+    assert len(lines) == 32  # 17 OGX recordings, 6 in rerecord/ (3 before, 3 after), 2 + 4 cassette interactions (one per serializer), 2 HAR entries
     row = next(line for line in lines if line.startswith("b77e97369d3f"))
     assert row.split()[:7] == ["b77e97369d3f", "inference", "test_chat.py::test_parallel_tool_calls[txt=ollama/gpt-oss:20b]",
                                "/v1/chat/completions", "gpt-oss:20b", "yes", "13"]
     assert "\x1b[" not in r.stdout  # no color when piped
-    assert r.stderr.startswith("25 recordings, ")
+    assert r.stderr.startswith("31 recordings, ")
 
 
 def test_ls_json_is_a_stable_list_of_objects(run):
     r = run("ls", SAMPLE, "--format", "json")
     data = json.loads(r.stdout)
-    assert len(data) == 25
+    assert len(data) == 31
     assert set(data[0]) == {"id", "path", "suite", "test_id", "test", "kind", "method", "endpoint", "url", "provider",
                             "model", "streaming", "chunks", "exception", "status", "size", "shared", "response_type"}
     by_id = {d["id"][:12]: d for d in data}
@@ -38,7 +38,8 @@ def test_ls_json_is_a_stable_list_of_objects(run):
 def _ids(run, *args):
     r = run("ls", SAMPLE, "--format", "json", *args)
     assert r.exit_code == 0, r.stderr
-    return sorted(d["id"][:12] for d in json.loads(r.stdout))
+    # rerecord/ holds copies of three recordings, before and after a re-record: counted apart
+    return sorted(d["id"][:12] for d in json.loads(r.stdout) if "/rerecord/" not in d["path"])
 
 
 def test_ls_filters(run):
@@ -76,7 +77,7 @@ def test_ls_usage_errors_exit_2(run):
 
 
 def test_show_by_prefix_prints_conversation_and_answer(run):
-    r = run("show", "b77e", "--root", SAMPLE)
+    r = run("show", "b77e", "--root", SAMPLE / "tests")
     assert r.exit_code == 0, r.stderr
     out = r.stdout
     assert "system:\nYou are a weather assistant. Use tools.\n" in out
@@ -90,12 +91,12 @@ def test_show_by_prefix_prints_conversation_and_answer(run):
 
 
 def test_show_prints_markup_and_emoji_codes_verbatim(run):
-    r = run("show", "cfe08c6d0c8f", "--root", SAMPLE)
+    r = run("show", "cfe08c6d0c8f", "--root", SAMPLE / "tests")
     assert "assistant:\nStatus: [red]all good[/red] :smile:\n\n**done**\n" in r.stdout
 
 
 SHOW_CODE = ("from recordings.commands import main\nimport sys\n"
-             f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE)!r}]\nmain()\n")
+             f"sys.argv = ['recordings', 'show', 'cfe08c6d0c8f', '--root', {str(SAMPLE / 'tests')!r}]\nmain()\n")
 
 
 def test_show_verbatim_at_a_terminal_too():
@@ -114,7 +115,7 @@ def test_no_color_at_a_terminal():
 def test_show_exact_name_file_name_and_path(run):
     path = sample_file("e8791d493902")
     for ref in (path.stem, path.name, str(path)):
-        r = run("show", ref, "--root", SAMPLE)
+        r = run("show", ref, "--root", SAMPLE / "tests")
         assert r.exit_code == 0 and " 1963, in Brooklyn, New York." in r.stdout
 
 
@@ -131,25 +132,25 @@ def test_show_ambiguous_prefix_lists_candidates(run, tmp_path):
 
 
 def test_show_short_prefix_and_missing(run):
-    assert run("show", "abc", "--root", SAMPLE).exit_code == 2
-    r = run("show", "ffffffff", "--root", SAMPLE)
+    assert run("show", "abc", "--root", SAMPLE / "tests").exit_code == 2
+    r = run("show", "ffffffff", "--root", SAMPLE / "tests")
     assert r.exit_code == 1 and "no recording matches 'ffffffff'" in r.stderr
 
 
 def test_show_raw_prints_the_file_as_stored(run):
     path = sample_file("98a667ce4783")
-    r = run("show", "98a667ce4783", "--root", SAMPLE, "--raw")
+    r = run("show", "98a667ce4783", "--root", SAMPLE / "tests", "--raw")
     assert r.stdout_bytes == path.read_bytes()
 
 
 def test_show_chunks_timeline(run):
-    r = run("show", "bcbdbc2136eb", "--root", SAMPLE, "--chunks")
+    r = run("show", "bcbdbc2136eb", "--root", SAMPLE / "tests", "--chunks")
     assert '#9    tool [2] get_price toolu_sample01 ""' in r.stdout
     assert '#10   tool [2] "{\\"tick"' in r.stdout
 
 
 def test_show_json(run):
-    r = run("show", "a125969ad20b", "--root", SAMPLE, "--format", "json", "--chunks")
+    r = run("show", "a125969ad20b", "--root", SAMPLE / "tests", "--format", "json", "--chunks")
     data = json.loads(r.stdout)
     assert data["recording"]["streaming"] is True
     assert data["answer"]["choices"][0]["text"] == "Once upon a time"
@@ -173,7 +174,7 @@ def test_show_every_kind_in_the_sample(run):
         "20ddaa70d798": "test       (shared: no test_id)",
     }
     for ref, expected in expectations.items():
-        r = run("show", ref, "--root", SAMPLE)
+        r = run("show", ref, "--root", SAMPLE / "tests")
         assert r.exit_code == 0, (ref, r.stderr)
         assert expected in r.stdout, (ref, r.stdout)
 
@@ -194,7 +195,7 @@ def test_ls_shared_sample(run):
 def test_python_dash_m_and_console_script():
     r = subprocess.run([sys.executable, "-m", "recordings", "ls", str(SAMPLE), "--format", "json"],
                        capture_output=True, text=True)
-    assert r.returncode == 0 and len(json.loads(r.stdout)) == 25
+    assert r.returncode == 0 and len(json.loads(r.stdout)) == 31
     r = subprocess.run([sys.executable, "-m", "recordings", "ls", str(BROKEN / "binary.json")],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr

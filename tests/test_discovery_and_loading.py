@@ -16,7 +16,8 @@ from tests.conftest import BROKEN, ROOT, SAMPLE, SHARED, needs_shared, sample_fi
 def test_discovers_every_layout_of_the_sample():
     found = discover([str(SAMPLE)])
     names = sorted(os.path.relpath(f, SAMPLE) for f in found.files)
-    assert len(names) == 23  # 17 recordings, five cassettes (one per serializer), one HAR file
+    # 17 recordings, five cassettes (one per serializer), one HAR file, and rerecord/'s 3 before and 3 after
+    assert len(names) == 29
     assert "vcr/tests/cassettes/test_weather/test_weather_stream.yaml" in names
     assert any(n.startswith("tests/integration/recordings/responses/") for n in names)  # legacy layout
     assert any("/models-" in n for n in names)
@@ -26,7 +27,7 @@ def test_discovers_every_layout_of_the_sample():
 
 def test_default_path_is_current_directory(monkeypatch):
     monkeypatch.chdir(SAMPLE)
-    assert len(discover([]).files) == 23
+    assert len(discover([]).files) == 29
 
 
 def test_skips_git_and_venv(tmp_path):

@@ -121,3 +121,35 @@ def test_a_secret_is_never_printed_in_full(tmp_path, run):
     assert KEY not in r.stdout + r.stderr
     assert r.exit_code == 1
 
+
+
+def test_a_key_in_a_json_recording_is_located_by_path_and_line_with_a_fix(tmp_path, run):
+    from tests.conftest import sample_file
+
+    doc = json.loads(sample_file("cfe08c6d0c8f").read_bytes())
+    key = "sk-proj-" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0f"
+    doc["response"]["body"][3]["__data__"]["choices"][0]["delta"]["content"] = f"use {key}"
+    folder = tmp_path / "tests/integration/s/recordings"
+    folder.mkdir(parents=True)
+    path = folder / sample_file("cfe08c6d0c8f").name
+    text = json.dumps(doc, indent=2) + "\n"
+    path.write_text(text)
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if key in x)
+    r = run("validate", path, "--select", "secrets", "--format", "json")
+    assert json.loads(r.stdout) == [{
+        "file": str(path), "rule": "secrets", "severity": "error", "message": "OpenAI-style API key in the file (sk-pro…)",
+        "path": "response.body[3].__data__.choices[0].delta.content", "line": line,
+        "fix": "revoke the key if it was live; then re-record, or replace it with a placeholder (a value such as "
+               "sk-DUMMY or REDACTED is not a finding)"}]
+    text_out = run("validate", path, "--select", "secrets").stdout.splitlines()
+    assert text_out[1].endswith(f"(response.body[3].__data__.choices[0].delta.content, line {line})")
+    assert text_out[2].strip().startswith("fix: revoke the key")
+
+
+def test_json_path_of_names_keys_that_are_not_identifiers():
+    from recordings.rules.secrets import json_path_of
+
+    doc = {"request": {"headers": {"X-Api-Key": "abc secret"}}, "list": [{"a": "x"}, {"b": "needle here"}]}
+    assert json_path_of(doc, "secret") == "request.headers['X-Api-Key']"
+    assert json_path_of(doc, "needle") == "list[1].b"
+    assert json_path_of(doc, "absent") is None

@@ -51,7 +51,8 @@ def test_stats_numbers_on_the_sample(run):
         "text-embedding-3-small": {"prompt": 6, "completion": 0},
     }
     health = {k: v["count"] for k, v in d["health"].items()}
-    assert health == {"hash_mismatch": 0, "not_normalized": 0, "orphaned": 0, "shared": 2, "empty": 0, "unreadable": 0}
+    assert health == {"hash_mismatch": 0, "not_normalized": 0, "colliding": 0, "orphaned": 0, "shared": 2, "empty": 0,
+                      "unreadable": 0}
     assert d["health"]["not_normalized"]["fix"] == "recordings normalize"
     assert [x["path"].rsplit("/", 1)[1][:12] for x in d["largest"][:3]] == ["b77e97369d3f", "cfe08c6d0c8f",
                                                                             "bcbdbc2136eb"]
@@ -72,7 +73,9 @@ def test_stats_health_finds_problems(tmp_path, run):
     assert r.exit_code == 1
     d = json.loads(r.stdout)
     counts = {k: v["count"] for k, v in d["health"].items()}
-    assert counts == {"hash_mismatch": 1, "not_normalized": 2, "orphaned": 1, "shared": 2, "empty": 0, "unreadable": 1}
+    # not normalized: the edited file, its copy, and rerecord/new's un-normalized re-record; colliding: the copy
+    assert counts == {"hash_mismatch": 1, "not_normalized": 3, "colliding": 2, "orphaned": 1, "shared": 2, "empty": 0,
+                      "unreadable": 1}
     assert d["health"]["orphaned"]["files"][0].endswith(sample_file("bcbdbc2136eb").name)
 
 

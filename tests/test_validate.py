@@ -51,11 +51,13 @@ def rewrite(path: Path, mutate) -> Path:
 
 def test_every_sample_recording_is_clean_but_the_legacy_one():
     for path in SAMPLE.rglob("*.json"):
-        if "broken" in path.parts:
+        if "broken" in path.parts or "requests" in path.parts:  # requests/: a request for explain, not a recording
             continue
         found = rules_of(path)
         if "/recordings/responses/" in str(path):
             assert found == [("test-id", "warning")]
+        elif "rerecord/new" in path.as_posix() and path.name.startswith("07d2973bd4a4"):  # re-recorded, not normalized
+            assert found == [("normalized", "warning"), ("normalized", "warning")]
         else:
             assert found == [], (path, found)
 
@@ -345,7 +347,8 @@ def test_json_reporter_exact():
     out = io.StringIO()
     report_json(FINDINGS[:1], out)
     assert json.loads(out.getvalue()) == [{"file": "a/recordings/x.json", "rule": "hash", "severity": "warning",
-                                           "message": "replay will not find this recording", "path": None}]
+                                           "message": "replay will not find this recording", "path": None,
+                                           "line": None, "fix": None}]
 
 
 def test_github_reporter_exact():
@@ -495,3 +498,24 @@ def test_type_names_come_from_the_bytes_and_never_from_recorded_text():
     raw = (b'{"body": {"__type__": "a.b.C", "__data__": {"content": "say \\"__type__\\": \\"x.y.Z\\""}},'
            b' "more": [{"__type__" : "a.b.C"}, {"__type__": "d.E"}, {"__type__": "notdotted"}]}')
     assert type_names(raw) == ("a.b.C", "d.E")
+
+
+def test_a_folder_without_recordings_fails_and_named_files_that_are_none_pass(tmp_path, run):
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "wrong").mkdir()
+    r = run("validate", tmp_path / "wrong")
+    assert r.exit_code == 1  # a CI job pointed at the wrong folder must not pass
+    assert r.stderr.splitlines()[0] == f"recordings: no recordings in {tmp_path / 'wrong'}"
+    other = tmp_path / "package.json"
+    other.write_text('{"name": "x"}')
+    r = run("validate", other)  # what pre-commit passes: named files, none of them a recording
+    assert r.exit_code == 0, r.stderr
+    assert "no recordings in" not in r.stderr
+
+
+def test_no_totals_prints_the_findings_alone(run):
+    r = run("validate", BROKEN / "truncated.json", "--no-totals")
+    assert r.exit_code == 1
+    assert r.stderr == ""
+    assert r.stdout.splitlines() == [f"{BROKEN / 'truncated.json'}", "  error   syntax        truncated JSON (ends "
+                                     "after 90 bytes)"]

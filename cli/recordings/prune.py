@@ -315,7 +315,12 @@ def _move_no_overwrite(path: str, dest: str) -> None:
 
 
 def remove(orphans: list[Orphan], trash: str | None, root: str) -> list[tuple[str, str]]:
-    """Delete (or move into ``trash``) each orphan; returns (path, error) for the ones that failed.
+    """Delete (or move into ``trash``) each orphan; returns (path, error) for the ones that failed."""
+    return remove_paths([o.recording.path for o in orphans], trash, root)
+
+
+def remove_paths(paths: list[str], trash: str | None, root: str) -> list[tuple[str, str]]:
+    """Delete (or move into ``trash``) each file; returns (path, error) for the ones that failed.
 
     A file whose folder (links resolved) is outside ``root`` is never touched; a symlinked recording
     is removed as a link, its target left alone; the trash never overwrites a file.
@@ -323,8 +328,7 @@ def remove(orphans: list[Orphan], trash: str | None, root: str) -> list[tuple[st
     from recordings.project import inside
 
     failed = []
-    for o in orphans:
-        path = o.recording.path
+    for path in paths:
         if not inside(path, root):
             failed.append((path, f"outside the project root {root} (through a link?): left alone"))
             continue

@@ -80,6 +80,7 @@ class CorpusStats:
     exceptions: Counter = field(default_factory=Counter)
     tokens: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     hash_mismatch: list[str] = field(default_factory=list)
+    named_right: list[str] = field(default_factory=list)  # files of one recording whose name is its hash
     rename_targets: dict[str, str] = field(default_factory=dict)  # path -> what --rehash would name it
     not_normalized: list[str] = field(default_factory=list)
     orphaned: list[str] = field(default_factory=list)
@@ -110,6 +111,8 @@ class CorpusStats:
             t = self.tokens[r.model or "-"]
             t[0] += s.prompt_tokens
             t[1] += s.completion_tokens
+        if s.name_matches_hash is True:
+            self.named_right.append(r.path)
         if s.name_matches_hash is False:
             self.hash_mismatch.append(r.path)
             if s.request_hash:
@@ -127,6 +130,15 @@ class CorpusStats:
     def finish(self) -> None:
         files = {path: size for size, path in self.largest}  # a file once, however many recordings it holds
         self.largest = sorted(((size, path) for path, size in files.items()), key=lambda x: (-x[0], x[1]))[:10]
+
+    def targets(self) -> dict[str, str]:
+        """file -> the path its request hashes to (itself when its name is right)."""
+        return {**{p: p for p in self.named_right}, **self.rename_targets}
+
+    def collisions(self) -> list[Any]:
+        from recordings.collisions import find_collisions
+
+        return find_collisions(self.targets())
 
     def renamable(self) -> int:
         """How many hash mismatches ``normalize --rehash`` can really rename (target free, claimed once)."""
@@ -170,6 +182,7 @@ class CorpusStats:
                                    "files": sorted(self.not_normalized)},
                 "orphaned": {"count": len(self.orphaned), "fix": "recordings prune (list: recordings ls --orphans)",
                              "files": sorted(self.orphaned), "refused": self.orphans_refused},
+                "colliding": _colliding(self.collisions()),
                 "shared": {"count": self.shared, "list": "recordings ls --format json (shared: true)"},
                 "empty": {"count": len(self.empty), "files": sorted(self.empty)},
                 "unreadable": {"count": len(self.unreadable), "list": "recordings validate --select syntax,schema",
@@ -178,6 +191,25 @@ class CorpusStats:
             "largest": [{"path": p, "bytes": b} for b, p in self.largest],
             "growth": self.growth,
         }
+
+
+def _colliding(groups: list[Any]) -> dict[str, Any]:
+    return {"count": sum(len(g.files) for g in groups), "names": len(groups),
+            "fix": "recordings dedupe (keeps the file replay reads, else the newest)",
+            "groups": [{"name": g.name, "files": list(g.files)} for g in groups]}
+
+
+def file_targets(files: list[str], cache: Any = None) -> dict[str, str]:
+    """file -> the path its request hashes to, for single-recording files of recorders with hash rules."""
+    from recordings.cache import cached_map
+    from recordings.providers import digest
+
+    result = CorpusStats()
+    for item in cached_map(file_stats, files, "stats" + digest(), _encode, _decode, cache):
+        if isinstance(item, list):
+            for s in item:
+                result.add(s)
+    return result.targets()
 
 
 def _host(url: str | None) -> str:

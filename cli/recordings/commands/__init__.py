@@ -24,6 +24,26 @@ SETTINGS: dict[str, Any] = dict(
 app = typer.Typer(**SETTINGS)
 
 
+def _keep_argument_help() -> None:
+    """Typer stores an argument's help, then calls click's ``Argument.__init__``, which (click 8.2 and
+    newer) sets ``help`` again, to None: every argument would show no help text. Store it after."""
+    from typer import core
+
+    original = core.TyperArgument.__init__
+    if getattr(original, "keeps_help", False):
+        return
+
+    def init(self: Any, *args: Any, help: str | None = None, **kwargs: Any) -> None:  # noqa: A002
+        original(self, *args, help=help, **kwargs)
+        self.help = help
+
+    init.keeps_help = True  # type: ignore[attr-defined]
+    core.TyperArgument.__init__ = init  # type: ignore[method-assign]
+
+
+_keep_argument_help()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"recordings {__version__}")
@@ -42,6 +62,7 @@ from recordings.commands import show as _show  # noqa: E402,F401
 from recordings.commands import validate as _validate  # noqa: E402,F401
 from recordings.commands import normalize as _normalize  # noqa: E402,F401
 from recordings.commands import prune as _prune  # noqa: E402,F401
+from recordings.commands import dedupe as _dedupe  # noqa: E402,F401
 from recordings.commands import diff as _diff  # noqa: E402,F401
 from recordings.commands import stats as _stats  # noqa: E402,F401
 from recordings.commands import explain as _explain  # noqa: E402,F401

@@ -120,6 +120,19 @@ def project_root(root: str | None, start: str = ".") -> str:
     return found
 
 
+def proven_root(root: str | None, paths: list[str] | None, command: str) -> str:
+    """The project root a destructive command works in: ``--root``, else the one found above the first PATH;
+    a root that is only a guess (no pyproject.toml or .git above) refuses the command (exit 2)."""
+    from recordings.project import given_root
+
+    found_root = given_root(root, paths)
+    if found_root.guessed:
+        sys.stderr.write(f"recordings: refusing to {command}: no pyproject.toml or .git above {found_root.path}, so "
+                         "the project root is only a guess; pass --root\n")
+        raise typer.Exit(EXIT_USAGE)
+    return found_root.path
+
+
 def visible_path(path: str) -> str:
     from recordings.output.terminal import visible
 

@@ -23,12 +23,28 @@ def _provider_hint(provider: str, files: list[str], cache) -> None:
                      f"{', '.join(have) if have else '(none)'}\n")
 
 
+def _model_hint(model: str, models: set[str]) -> None:
+    """The closest models of the corpus, when --model matches none."""
+    import difflib
+
+    needle = model.lower().strip("*?")
+    close = sorted(m for m in models if needle and needle in m.lower())
+    close += [m for m in difflib.get_close_matches(model, sorted(models), n=5, cutoff=0.5) if m not in close]
+    if close:
+        from recordings.output.terminal import visible
+
+        shown = ", ".join(visible(m) for m in close[:5]) + (" …" if len(close) > 5 else "")
+        sys.stderr.write(f"no recording of model {visible(model)!r} (a filter matches a whole part of the value); "
+                         f"closest: {shown}; a glob such as --model '{visible(needle)}*' matches them all\n")
+
+
 @app.command("ls")
 def ls_command(
     paths: Optional[List[str]] = typer.Argument(None, help="Recording files or folders (default: the --root, "
                                                                    "else .)."),
     test: Optional[str] = typer.Option(None, "--test",
-                                       help="The test_id or a part of it (see below), or a glob with * or ?."),
+                                       help="The test_id, or a whole part of it (parts are split at / : . [ ] "
+                                            "= , ( ) and spaces), or a glob with * or ?."),
     model: Optional[str] = typer.Option(None, "--model", help="The model or a part of it, or a glob."),
     endpoint: Optional[str] = typer.Option(None, "--endpoint", help="The endpoint or a part of it, or a glob."),
     suite: Optional[str] = typer.Option(None, "--suite", help="The suite or a part of it, or a glob."),
@@ -71,6 +87,7 @@ def ls_command(
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
+    models: set[str] = set()  # every model seen, for the hint when --model matches none
     cache = open_cache(no_cache, paths)
     empty: list[EmptyFile] = []
     for item in track(scan(found.files, cache), len(found.files), "reading", quiet):
@@ -81,6 +98,8 @@ def ls_command(
             empty.append(item)
             continue
         total += 1
+        if item.model:
+            models.add(item.model)
         if keep(item):
             records.append(item)
     refusal = None
@@ -104,6 +123,8 @@ def ls_command(
         report_kept(result, verbose)
         if refusal:
             sys.stderr.write(f"recordings: orphans not listed: {refusal}\n")
+    if model is not None and not records and total:
+        _model_hint(model, models)
     if provider is not None and not records and total:
         _provider_hint(provider, found.files, cache)
     records.sort(key=SORT_KEYS[sort], reverse=reverse)

@@ -49,6 +49,8 @@ def normalize_command(
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    no_totals: bool = typer.Option(False, "--no-totals", help="A line per file, no closing totals (the "
+                                   "pre-commit hooks: pre-commit may split the files into several runs)."),
 ) -> None:
     """Re-normalize response ids, timestamps and bytes; byte-exact, atomic, and idempotent."""
     from recordings.normalizer import NormalizeRun
@@ -103,7 +105,8 @@ def normalize_command(
     summary = f"{len(result.changed)} of {result.files} file{'s' if result.files != 1 else ''} {verb}"
     if result.totals:
         summary += f" ({_describe(result.totals)})"
-    note(summary)
+    if not no_totals:
+        note(summary)
     raise typer.Exit(result.exit_code)
 
 

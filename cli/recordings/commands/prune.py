@@ -11,8 +11,8 @@ from typer.core import TyperCommand
 
 from recordings.commands import app
 from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP,
-                                        VERBOSE_HELP, OutputFormat, default_paths, find, note, open_cache, report_kept,
-                                        report_problems)
+                                        VERBOSE_HELP, OutputFormat, default_paths, find, note, open_cache, proven_root,
+                                        report_kept, report_problems)
 
 
 def scan_recordings(paths, cache, quiet: bool = False):
@@ -82,18 +82,12 @@ def prune_command(
     from recordings.output.jsonout import write_json
     from recordings.output.pruning import render_plan, render_usage
     from recordings.output.terminal import human_size, shell_command, visible
-    from recordings.project import given_root
     from recordings.prune import git_status, plan, remove
 
     paths = default_paths(paths, root)
     if collect_args:
         collect = True
-    found_root = given_root(root, paths)
-    if found_root.guessed:
-        sys.stderr.write(f"recordings: refusing to prune: no pyproject.toml or .git above {found_root.path}, so the "
-                         "project root is only a guess; pass --root\n")
-        raise typer.Exit(EXIT_USAGE)
-    project = found_root.path
+    project = proven_root(root, paths, "prune")
     cache = open_cache(no_cache, root=project)
     from recordings.live_tests import SourceError, SourceOptions, build_index
 

@@ -46,6 +46,26 @@ def _corpus_of_listed_files(paths: Optional[List[str]]) -> list[str]:
             and os.path.normpath(os.path.relpath(f)) not in listed]
 
 
+def _folders_without_recordings(paths: list[str], found) -> list[str]:
+    """The folders given (or the default ``.``) that hold no recording: no file found below them, readable or
+    not. Files named one by one (as pre-commit names the changed ones) are never counted: a file that is not
+    a recording is noted, and passes."""
+    import os
+
+    def key(p: str) -> str:
+        return os.path.normpath(os.path.abspath(p))
+
+    seen = [key(f) for f in found.files] + [key(p.path) for p in found.problems]
+    out = []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        top = key(path).rstrip(os.sep) + os.sep
+        if not any(f.startswith(top) for f in seen):
+            out.append(path)
+    return out
+
+
 # The rules, for --help (a test keeps this equal to the registry; importing it here would slow every start).
 RULES_HELP = """\b
 Rules (id, default severity, what it checks):
@@ -79,6 +99,8 @@ def validate_command(
                                                    "project root's, found from the first PATH)."),
     no_cache: bool = typer.Option(False, "--no-cache", help=NO_CACHE_HELP),
     summary: bool = typer.Option(False, "--summary", help="Only the totals per rule, no finding lines."),
+    no_totals: bool = typer.Option(False, "--no-totals", help="The finding lines, no closing totals (the "
+                                   "pre-commit hooks: pre-commit may split the files into several runs)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="List every finding, also those repeated in "
                                  "many files (text output groups them: one line per rule and kind)."),
@@ -87,6 +109,7 @@ def validate_command(
     from recordings.rules import RULES
     from recordings.config import ConfigError, load_config
     from recordings.output.findings import REPORTERS
+    from recordings.output.terminal import Printer
     from recordings.rules.runner import validate
 
     known = set(RULES)
@@ -98,6 +121,11 @@ def validate_command(
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
     found = find(paths, command="validate")
+    empty = _folders_without_recordings(paths or ["."], found)
+    for folder in empty:  # a CI job pointed at the wrong folder must not pass
+        from recordings.output.terminal import visible
+
+        sys.stderr.write(f"recordings: no recordings in {visible(folder)}\n")
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
@@ -115,7 +143,9 @@ def validate_command(
             REPORTERS[fmt.value](report.findings, sys.stdout)
     failing = report.errors + (report.warnings if strict else 0)
     files = report.files + len(found.problems) - len(notes)
-    if report.findings:
+    if no_totals:
+        pass
+    elif report.findings:
         note(f"{report.errors} error{'s' if report.errors != 1 else ''}, {report.warnings} "
              f"warning{'s' if report.warnings != 1 else ''} in {files} file{'s' if files != 1 else ''}")
         for rule, (errors, warnings) in report.per_rule().items():
@@ -124,4 +154,13 @@ def validate_command(
             note(f"  {rule:<14} {', '.join(parts)}")
     else:
         note(f"{files} file{'s' if files != 1 else ''} checked: no findings")
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    if summary:
+        groups = report.collisions()
+        if groups:
+            from recordings.output.statistics import render_collision_names
+
+            note(f"{sum(len(g.files) for g in groups)} files collide: {len(groups)} name"
+                 f"{'s' if len(groups) != 1 else ''} each held by several files, of which replay reads one "
+                 "(recordings dedupe)")
+            render_collision_names(Printer(sys.stderr), groups)
+    raise typer.Exit(EXIT_FINDINGS if failing or empty else EXIT_CLEAN)

@@ -85,9 +85,10 @@ class Explain(Protocol):
 
 # what each command needs of a recorder (a command that is not listed takes every recorder's files), and
 # why a recorder without it is left out
-NEEDS: dict[str, str] = {"explain": "explain", "prune": "attribution"}
+NEEDS: dict[str, str] = {"explain": "explain", "prune": "attribution", "dedupe": "hashing"}
 WHY_NOT: dict[str, str] = {"explain": "explain answers replay lookups, which they do not have",
-                           "prune": "they name no test, so prune cannot judge them"}
+                           "prune": "they name no test, so prune cannot judge them",
+                           "dedupe": "their files are not named by a request hash, so no two can collide"}
 
 
 class Recorder:
@@ -259,6 +260,9 @@ class Recorder:
         """What corpus rules compare files by: (test id, request identity or None, the classes its bodies
         are typed as), or None."""
         return None
+
+    #: whether ``normalize`` replaces its credential headers and url keys with REDACTED (the secrets rule's advice)
+    redacts_credentials: bool = False
 
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
         """What the ``secrets`` rule scans: (where, bytes) pairs. Default: the file's bytes."""

@@ -37,9 +37,10 @@ def report_text(findings: Sequence[Finding], stream: IO[str], verbose: bool = Fa
     for path, group in groupby(single, key=lambda f: f.path):
         p.line(visible(path), "bold")
         for f in group:
-            where = f" ({f.json_path})" if f.json_path else ""
             p.parts(("  ", None), (f"{f.severity:<8}", "red" if f.severity == "error" else "yellow"),
-                    (f"{f.rule:<14}", "cyan"), (visible(f.message + where), None))
+                    (f"{f.rule:<14}", "cyan"), (visible(f.message + f.where()), None))
+            if f.fix:
+                p.parts(("  " + " " * 22, None), (visible(f"fix: {f.fix}"), "dim"))
     if repeated:
         p.line("repeated (--verbose lists each):", "bold")
     for key in sorted(repeated, key=lambda k: (k[1] != "error", -len(groups[k]), k)):
@@ -50,6 +51,8 @@ def report_text(findings: Sequence[Finding], stream: IO[str], verbose: bool = Fa
         p.parts(("  ", None), (f"{severity:<8}", "red" if severity == "error" else "yellow"), (f"{rule:<14}", "cyan"),
                 (visible(f"{message}: {len(fs)} times in {len(files)} file{'s' if len(files) != 1 else ''} "
                          f"({shown})"), None))
+        if fs[0].fix:
+            p.parts(("  " + " " * 22, None), (visible(f"fix: {fs[0].fix}"), "dim"))
 
 
 def report_json(findings: Sequence[Finding], stream: IO[str]) -> None:
@@ -68,8 +71,9 @@ def report_github(findings: Sequence[Finding], stream: IO[str]) -> None:
     """GitHub Actions workflow commands: one annotation per finding."""
     for f in findings:
         level = "error" if f.severity == "error" else "warning"
-        message = f.message + (f" ({f.json_path})" if f.json_path else "")
-        stream.write(f"::{level} file={_escape_property(visible(f.path))},"
+        message = f.message + f.where() + (f"; fix: {f.fix}" if f.fix else "")
+        line = f",line={f.line}" if f.line else ""
+        stream.write(f"::{level} file={_escape_property(visible(f.path))}{line},"
                      f"title={_escape_property('recordings ' + f.rule)}::{_escape_data(message)}\n")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Sequence
 
-from recordings.output.terminal import Printer, human_size, safe
+from recordings.output.terminal import Printer, human_size, safe, visible
 from recordings.stats import CorpusStats
 
 BAR = 20
@@ -60,9 +61,13 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
            [t[0] + t[1] for _, t in tokens])
     p.line("")
     p.line("health", "bold")
+    collisions = s.collisions()
     health = [
         ("name does not match request hash", len(s.hash_mismatch), s.rehash_fix() if s.hash_mismatch else ""),
         ("not normalized", len(s.not_normalized), "recordings normalize"),
+        ("colliding (files hashing to one name)", sum(len(g.files) for g in collisions),
+         f"{len(collisions)} name{'s' if len(collisions) != 1 else ''}, replay reads one file of each: "
+         "recordings dedupe"),
         ("orphaned (test gone)", len(s.orphaned), "recordings ls --orphans; recordings prune"
          if not s.orphans_refused else f"not counted: {s.orphans_refused}"),
         ("shared (no test_id)", s.shared, "recordings ls (FLAGS: shared)"),
@@ -74,8 +79,22 @@ def render_stats(s: CorpusStats, stream: IO[str]) -> None:
         style = "yellow" if count and label != "shared (no test_id)" else None
         p.parts((f"  {label:<{width}}  {count:>6}  ", style), (fix if count or fix.startswith("not counted") else "",
                                                              "dim"))
+    if collisions:
+        render_collision_names(p, collisions, limit=10)
     _table(p, "largest recordings", [(path, human_size(b)) for b, path in s.largest])
     if s.growth is not None:
         _table(p, "suites that grew most", [(g["suite"], human_size(g["before"]), human_size(g["now"]),
                                              ("+" if g["growth"] >= 0 else "-") + human_size(abs(g["growth"])))
                                             for g in s.growth], [max(g["growth"], 0) for g in s.growth])
+
+
+def render_collision_names(p: Printer, groups: list, limit: int | None = None) -> None:
+    """The colliding recordings, a group per line: the name replay reads, then the files that hash to it."""
+    p.line("")
+    p.line("colliding recordings (the name replay reads: the files whose requests hash to it)", "bold")
+    for g in groups[:limit]:
+        here = os.path.dirname(g.name)
+        p.line(visible(f"  {g.name}: " + ", ".join(os.path.basename(f) if os.path.dirname(f) == here else f
+                                                    for f in g.files)))
+    if limit is not None and len(groups) > limit:
+        p.line(f"  … and {len(groups) - limit} more (recordings dedupe lists them all)", "dim")

@@ -1,4 +1,7 @@
-"""duplicate: two files holding the same request for the same test (a corpus-wide rule)."""
+"""duplicate: two files of one project holding the same request for the same test (a corpus-wide rule).
+
+Copies in two projects (the folders a comparison keeps side by side, each with its own pyproject.toml
+or .git) are not duplicates: no replay reads both."""
 
 from __future__ import annotations
 
@@ -23,15 +26,25 @@ def check_corpus(keys: CorpusKeys, report: set[str] | None = None) -> Iterator[F
 
     from recordings.names import LEGACY_MODELS, MODELS, stem
 
-    groups: dict[tuple[str | None, str], list[str]] = {}
+    from recordings.project import find_root
+
+    roots: dict[str, str] = {}
+
+    def project_of(path: str) -> str:
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in roots:
+            roots[folder] = find_root(folder)
+        return roots[folder]
+
+    groups: dict[tuple[str, str | None, str], list[str]] = {}
     for path, key in keys:
         if key is None or key[1] is None:
             continue
         s = stem(path)
         if MODELS.match(s) or LEGACY_MODELS.match(s):
             continue
-        groups.setdefault((key[0], key[1]), []).append(path)
-    for (_test, _h), paths in groups.items():
+        groups.setdefault((project_of(path), key[0], key[1]), []).append(path)
+    for paths in groups.values():
         if len(paths) < 2:
             continue
         for p in paths:

@@ -6,7 +6,7 @@ what every file reported. Only the selected rules run; severities come from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from recordings.rules import RULES, syntax
@@ -69,6 +69,21 @@ def check_file(path: str, rules: list[Rule] | None = None) -> tuple[list[Finding
 class Report:
     findings: list[Finding]
     files: int
+    keys: list[tuple[str, CorpusKey | None]] = field(default_factory=list)  # every file compared, checked or not
+    checked: set[str] = field(default_factory=set)
+
+    def collisions(self) -> list[Any]:
+        """Groups of files whose requests hash to one name, among those with a checked file."""
+        from recordings.collisions import find_collisions
+
+        targets = {}
+        for path, key in self.keys:
+            if key is None or key[1] is None:
+                continue
+            hashing = format_for_file(path).hashing
+            if hashing is not None:
+                targets[path] = hashing.rename_target(path, key[1])
+        return [g for g in find_collisions(targets) if any(f in self.checked for f in g.files)]
 
     @property
     def errors(self) -> int:
@@ -99,7 +114,7 @@ class _FileCheck:
 
 def _encode(result: tuple[list[Finding], CorpusKey | None]) -> list[Any]:
     findings, key = result
-    return [[[f.rule, f.severity, f.message, f.json_path] for f in findings],
+    return [[[f.rule, f.severity, f.message, f.json_path, f.line, f.fix] for f in findings],
             None if key is None else [key[0], key[1], list(key[2])]]
 
 
@@ -175,5 +190,6 @@ def validate(files: Iterable[str], *, select: set[str] | None = None, ignore: se
         severity = config.resolve(f.path, f.rule, f.severity)
         if severity is None:
             continue
-        out.append(f if severity == f.severity else Finding(f.path, f.rule, severity, f.message, f.json_path))
-    return Report(out, len(files))
+        out.append(f if severity == f.severity else Finding(f.path, f.rule, severity, f.message, f.json_path, f.line,
+                                                            f.fix))
+    return Report(out, len(files), keys, checked)

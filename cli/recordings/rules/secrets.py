@@ -299,8 +299,8 @@ def _base64_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str
     if not pieces:
         return
     hint = re.compile(b"|".join(re.escape(p) for p in pieces))
-    for run in _B64_RUN.finditer(raw):
-        text = run.group(0)
+    decoded: dict[bytes, None] = {}  # each distinct run decoded once; then one scan over them all
+    for text in dict.fromkeys(run.group(0) for run in _B64_RUN.finditer(raw)):
         if hint.search(text) is None:
             continue
         for alt in (False, True):
@@ -308,9 +308,12 @@ def _base64_findings(raw: bytes, present: set[bytes]) -> Iterator[tuple[str, str
                 blob = (base64.urlsafe_b64decode if alt else base64.b64decode)(text + b"=" * (-len(text) % 4))
             except (binascii.Error, ValueError):
                 continue
-            for name, token in _token_findings(blob, _present(blob)):
-                yield f"base64-encoded {name}", token
+            decoded[blob.replace(b"\n", b" ")] = None
             break
+    if decoded:
+        joined = b"\n".join(decoded)
+        for name, token in _token_findings(joined, _present(joined)):
+            yield f"base64-encoded {name}", token
 
 
 _B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
@@ -373,9 +376,63 @@ def distinct_lines(raw: bytes) -> bytes:
 bytescan.register("secrets", _CANDIDATE_GATES, lambda blob: distinct_lines(blob))
 
 
+FIX_KEY = ("revoke the key if it was live; then re-record, or replace it with a placeholder (a value such as "
+           "sk-DUMMY or REDACTED is not a finding)")
+FIX_SCRUB = "`recordings normalize` replaces it with REDACTED (revoke the key if it was live)"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_MAX_NODES = 2_000_000
+
+
+def json_path_of(doc: object, needle: str) -> str | None:
+    """The path (``response.body[12].__data__.choices[0].delta.content``) of the first string of ``doc``, a key
+    or a value, that contains ``needle``; None when none does (a body stored encoded)."""
+    stack: list[tuple[object, str]] = [(doc, "")]
+    seen = 0
+    while stack and seen < _MAX_NODES:
+        node, path = stack.pop()
+        seen += 1
+        if isinstance(node, str):
+            if needle in node:
+                return path or None
+        elif isinstance(node, dict):
+            items = list(node.items())
+            for key, value in reversed(items):
+                k = str(key)
+                step = (f".{k}" if path else k) if _IDENT.match(k) else f"[{k!r}]"
+                if needle in k:
+                    return path + step
+                stack.append((value, path + step))
+        elif isinstance(node, list):
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((node[i], f"{path}[{i}]"))
+    return None
+
+
+def _line_of(raw: bytes, needle: str, only_once: bool = False) -> int | None:
+    """The line of the file where ``needle`` first appears, as stored or JSON-escaped (``only_once``: None
+    when it appears more than once, so that the line cannot belong to another place)."""
+    import orjson
+
+    for form in (needle.encode("utf-8", "surrogatepass"), orjson.dumps(needle)[1:-1]):
+        i = raw.find(form)
+        if i >= 0:
+            if only_once and raw.find(form, i + 1) >= 0:
+                return None
+            return raw.count(b"\n", 0, i) + 1
+    return None
+
+
+def _located(ctx: FileContext, rule: tuple[str, str], message: str, needle: str, where: str | None,
+             fix: str, severity: str | None = None) -> Finding:
+    path = where or json_path_of(ctx.doc, needle)  # where the recorder named it, else the first place it is
+    line = _line_of(ctx.raw, needle, only_once=where is not None)
+    return Finding(ctx.path, rule[0], severity or rule[1], message, path, line, fix)
+
+
 def check(ctx: FileContext) -> Iterator[Finding]:
     rule = (ID, SEVERITY)
     fmt = ctx.file_format()
+    scrub = FIX_SCRUB if getattr(fmt, "redacts_credentials", False) else FIX_KEY
     fields = fmt.credential_fields(ctx)  # None: credential headers are found in the JSON text below
     seen: set[str] = set()
     for where, blob in fmt.secret_texts(ctx):
@@ -387,27 +444,31 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         for name, token in scan_bytes(text, present, headers_apart):
             if token not in seen:
                 seen.add(token)
-                yield ctx.finding(rule, f"{name} in the file ({_mask(token)})", where)
+                yield _located(ctx, rule, f"{name} in the file ({_mask(token)})", token, where, FIX_KEY)
         if fields is None and b"header" in present:
             for m in _HEADER_ANYWHERE.finditer(text):
                 value = m.group(2).decode("utf-8", "replace")
                 header = m.group(1).decode("ascii", "replace")
                 if not is_placeholder(value):
-                    yield ctx.finding(rule, f"credential header {header!r} is recorded ({_mask(value)})")
+                    yield _located(ctx, rule, f"credential header {header!r} is recorded ({_mask(value)})", value,
+                                   None, scrub)
     texts = fmt.stream_texts(ctx)
     if texts:
         joined = "\n".join(texts).encode("utf-8", "surrogatepass")
         for name, token in _token_findings(joined):
             if token not in seen and not any(token in s or s in token for s in seen):
                 seen.add(token)
-                yield ctx.finding(rule, f"{name} split across stream chunks ({_mask(token)})", "response.body")
+                yield Finding(ctx.path, ID, SEVERITY, f"{name} split across stream chunks ({_mask(token)})",
+                              "response.body", None, FIX_KEY)
     if fields is not None:
         for where, name, value, severity in fields:
             if not is_placeholder(value):
-                yield Finding(ctx.path, ID, severity, f"credential {name!r} is recorded ({_mask(value)})", where)
+                yield _located(ctx, rule, f"credential {name!r} is recorded ({_mask(value)})", value, where, scrub,
+                               severity)
         return
     url = ctx.recording.url if ctx.recording is not None else None  # the model's field: any format
     if url:
         for q in _QUERY_KEY.finditer(url):
             if not is_placeholder(q.group(1)):
-                yield ctx.finding(rule, f"key-bearing query string in the url ({_mask(q.group(0))})", "url")
+                yield _located(ctx, rule, f"key-bearing query string in the url ({_mask(q.group(0))})", q.group(0),
+                               None, scrub)

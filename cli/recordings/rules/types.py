@@ -21,10 +21,17 @@ class Finding:
     severity: str
     message: str
     json_path: str | None = None
+    line: int | None = None  # the line of the file it is on, when known
+    fix: str | None = None  # how to fix it, when the message does not say
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.path, "rule": self.rule, "severity": self.severity, "message": self.message,
-                "path": self.json_path}
+                "path": self.json_path, "line": self.line, "fix": self.fix}
+
+    def where(self) -> str:
+        """`` (json.path, line N)``, or what of it is known."""
+        parts = [p for p in (self.json_path, f"line {self.line}" if self.line else None) if p]
+        return f" ({', '.join(parts)})" if parts else ""
 
 
 @dataclass

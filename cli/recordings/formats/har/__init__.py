@@ -78,6 +78,8 @@ class HarFormat(Recorder):
         """The folder the file sits in (Polly.js: one folder per recording)."""
         return os.path.basename(os.path.dirname(os.path.abspath(path))) or "."
 
+    redacts_credentials = True  # normalize replaces credential headers and url keys with REDACTED
+
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
         """Every entry's request url, headers and body, and its decoded response body (base64 and compressed
         bodies are scanned decoded)."""

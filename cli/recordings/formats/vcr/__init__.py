@@ -110,6 +110,8 @@ class VcrFormat(Recorder):
         folder = os.path.basename(os.path.dirname(os.path.abspath(path)))
         return folder if folder != "cassettes" else "."
 
+    redacts_credentials = True  # normalize replaces credential headers and url keys with REDACTED
+
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
         """Every interaction's request url, headers and body, and its decoded response body (a gzip body is
         scanned decoded)."""
