@@ -1,11 +1,13 @@
 """Generate a realistic synthetic recording corpus for benchmarks.
 
-    python bench/make_corpus.py OUT_DIR [--files 3000] [--seed 1] [--tests-per-file 15]
+    python bench/make_corpus.py OUT_DIR [--files 3000] [--seed 1] [--mix ogx|uniform]
 
-Mostly streamed chat (80%), with non-streamed chat, embeddings, streamed
-completions, Anthropic SSE and Gemini streams, spread over ~20 suites and
-~200 test files. Files are in the real layout and byte format, named by their
-real request hash, with normalized ids. ~30 KB a file on average.
+``--mix ogx`` (the default) matches OGX's real corpus (``shared/corpora/field/ogx``, measured by
+``bench/shape.py``): 56% streamed, chunk counts heavy-tailed (median 19, p90 ~100, p99 ~400, up to
+1,400), conversations of 1 to 100 messages, 7% model lists, 4.5% Gemini streams, 2% embeddings; file
+sizes median ~11 KB, p99 ~300 KB, some over 1 MB. ``--mix uniform`` is the older mix: 80% streamed chat
+of 12–70 chunks, every file ~30 KB. Files are in the real layout and byte format, named by their real
+request hash, with normalized ids, spread over ~20 suites and ~200 test files.
 """
 
 from __future__ import annotations
@@ -47,20 +49,50 @@ def chat_chunk(rid: str, model: str, delta: dict, finish=None, usage=None) -> di
             "service_tier": "default", "system_fingerprint": "fp_bench", "usage": usage, "obfuscation": "abcdefgh"}}
 
 
-def build(rng: random.Random, test_id: str, i: int) -> tuple[Kind, dict, dict]:
-    roll = rng.random()
-    model, url = rng.choice(MODELS)
+# the share of each kind (cumulative thresholds): streamed chat, whole chat, embeddings, Anthropic SSE, model
+# lists, then Gemini streams
+MIXES = {"uniform": (0.80, 0.90, 0.95, 0.98, 0.98), "ogx": (0.51, 0.865, 0.885, 0.89, 0.955)}
+
+
+def _chunk_count(rng: random.Random, mix: str) -> int:
+    if mix == "uniform":
+        return rng.randint(12, 70)
+    return max(2, min(1400, int(rng.lognormvariate(2.94, 1.27))))  # median 19, p90 ~97, p99 ~370
+
+
+def _messages(rng: random.Random, mix: str, i: int) -> list[dict]:
     messages = [{"role": "system", "content": "You are a helpful assistant."},
                 {"role": "user", "content": text(rng, rng.randint(10, 400)) + f" #{i}"}]
-    if roll < 0.80:  # streamed chat
+    if mix == "ogx":  # most requests are one turn; a few carry long conversations (agents, responses)
+        for k in range(min(100, int(rng.lognormvariate(0, 1.1))) if rng.random() < 0.4 else 0):
+            messages.append({"role": "assistant" if k % 2 == 0 else "user", "content": text(rng, rng.randint(5, 120))})
+    return messages
+
+
+def _tools(rng: random.Random) -> list[dict]:
+    """Function schemas, as agent and tool-calling tests send them (most of a real request's bytes)."""
+    return [{"type": "function", "function": {"name": f"tool_{k}", "description": text(rng, rng.randint(10, 60)),
+             "parameters": {"type": "object", "properties": {f"arg_{j}": {"type": "string",
+                            "description": text(rng, rng.randint(5, 25))} for j in range(rng.randint(1, 6))},
+                            "required": ["arg_0"]}}} for k in range(rng.randint(1, 8))]
+
+
+def build(rng: random.Random, test_id: str, i: int, mix: str = "ogx") -> tuple[Kind, dict, dict]:
+    roll = rng.random()
+    model, url = rng.choice(MODELS)
+    stream_chat, whole_chat, embeddings, anthropic, model_lists = MIXES[mix]
+    messages = _messages(rng, mix, i)
+    if roll < stream_chat:  # streamed chat
         body = {"model": model, "messages": messages, "stream": True, "stream_options": {"include_usage": True},
                 "temperature": 0.7}
+        if mix == "ogx" and rng.random() < 0.45:
+            body["tools"] = _tools(rng)
         req = {"method": "POST", "url": url, "headers": {}, "body": body, "endpoint": "/v1/chat/completions",
                "model": model}
         h = request_hash(Kind.INFERENCE, req, test_id)
         rid = "rec-" + h[:12]
         chunks = [chat_chunk(rid, model, {"role": "assistant", "content": ""})]
-        for _ in range(rng.randint(12, 70)):
+        for _ in range(_chunk_count(rng, mix)):
             chunks.append(chat_chunk(rid, model, {"content": " " + rng.choice(WORDS)}))
         if rng.random() < 0.2:
             chunks.append(chat_chunk(rid, model, {"tool_calls": [{"index": 0, "id": "call_x", "type": "function",
@@ -72,8 +104,10 @@ def build(rng: random.Random, test_id: str, i: int) -> tuple[Kind, dict, dict]:
         chunks.append(chat_chunk(rid, model, {}, usage={"completion_tokens": 50, "prompt_tokens": 100,
                                                          "total_tokens": 150}))
         return Kind.INFERENCE, req, {"body": chunks, "is_streaming": True}
-    if roll < 0.90:  # whole chat
+    if roll < whole_chat:  # whole chat
         body = {"model": model, "messages": messages, "max_tokens": 256}
+        if mix == "ogx" and rng.random() < 0.45:
+            body["tools"] = _tools(rng)
         req = {"method": "POST", "url": url, "headers": {}, "body": body, "endpoint": "/v1/chat/completions",
                "model": model}
         h = request_hash(Kind.INFERENCE, req, test_id)
@@ -83,7 +117,7 @@ def build(rng: random.Random, test_id: str, i: int) -> tuple[Kind, dict, dict]:
                 "usage": {"completion_tokens": 20, "prompt_tokens": 30, "total_tokens": 50}}
         return Kind.INFERENCE, req, {"body": {"__type__": "openai.types.chat.chat_completion.ChatCompletion",
                                                "__data__": data}, "is_streaming": False}
-    if roll < 0.95:  # embeddings
+    if roll < embeddings:  # embeddings
         body = {"model": "text-embedding-3-small", "input": [text(rng, 12)], "encoding_format": "float"}
         req = {"method": "POST", "url": "https://api.openai.com/v1/v1/embeddings", "headers": {}, "body": body,
                "endpoint": "/v1/embeddings", "model": "text-embedding-3-small"}
@@ -92,7 +126,14 @@ def build(rng: random.Random, test_id: str, i: int) -> tuple[Kind, dict, dict]:
                 "object": "list", "usage": {"prompt_tokens": 12, "total_tokens": 12}}
         return Kind.INFERENCE, req, {"body": {"__type__": "openai.types.create_embedding_response.CreateEmbeddingResponse",
                                                "__data__": data}, "is_streaming": False}
-    if roll < 0.98:  # anthropic SSE
+    if roll < model_lists and roll >= anthropic:  # a model list (the recorder's models-<hash>-<digest> aside)
+        ids = sorted({rng.choice(WORDS) + "-" + str(rng.randrange(100)) for _ in range(rng.randint(5, 40))})
+        req = {"method": "GET", "url": "https://api.openai.com/v1/v1/models", "headers": {}, "body": {},
+               "endpoint": "/v1/models", "model": ""}
+        body = [{"__type__": "openai.types.model.Model", "__data__": {"id": m, "created": 0, "object": "model",
+                                                                        "owned_by": "system"}} for m in ids]
+        return Kind.INFERENCE, req, {"body": body, "is_streaming": False}
+    if roll < anthropic:  # anthropic SSE
         payload = {"model": "gpt-oss:20b", "messages": messages[1:], "max_tokens": 128, "stream": True}
         req = {"test_id": test_id, "url": "http://0.0.0.0:11434/v1/messages", "method": "POST", "payload": payload}
         lines = ["event: message_start", 'data: {"type":"message_start","message":{"id":"msg_1","type":"message",'
@@ -125,6 +166,7 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=3000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--test-files", type=int, default=200)
+    ap.add_argument("--mix", choices=sorted(MIXES), default="ogx", help="ogx: the shape of OGX's real corpus")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     test_files = []
@@ -135,7 +177,7 @@ def main() -> None:
     for i in range(args.files):
         suite, tf = test_files[rng.randrange(len(test_files))]
         test_id = f"{tf}::test_case_{rng.randrange(12):02d}[client-txt=model-{rng.randrange(4)}]"
-        kind, req, resp = build(rng, test_id, i)
+        kind, req, resp = build(rng, test_id, i, args.mix)
         name = request_hash(kind, req, test_id)
         doc = {"test_id": test_id, "request": req, "response": resp, "id_normalization_mapping": {}}
         folder = os.path.join(args.out, "tests", "integration", suite, "recordings")

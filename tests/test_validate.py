@@ -492,12 +492,15 @@ def test_type_flags_a_package_renamed_since_only_once_the_new_name_is_in_use(tmp
         "re-record it, or rename the module in __type__ to where the class lives now"))]
 
 
-def test_type_names_come_from_the_bytes_and_never_from_recorded_text():
+def test_type_names_are_the_classes_replay_imports():
     from recordings.formats.llamastack.rules.type import type_names
 
-    raw = (b'{"body": {"__type__": "a.b.C", "__data__": {"content": "say \\"__type__\\": \\"x.y.Z\\""}},'
-           b' "more": [{"__type__" : "a.b.C"}, {"__type__": "d.E"}, {"__type__": "notdotted"}]}')
-    assert type_names(raw) == ("a.b.C", "d.E")
+    stream = {"response": {"body": [{"__type__": "a.b.C", "__data__": {"content": '"__type__": "x.y.Z"'}},
+                                    {"__type__": "a.b.C"}, {"__type__": "d.E"}, {"__type__": "notdotted"}, "text"]}}
+    assert type_names(stream) == ("a.b.C", "d.E")
+    assert type_names({"response": {"body": {"__type__": "ogx_api.tools.ToolInvocationResult"}}}) == (
+        "ogx_api.tools.ToolInvocationResult",)
+    assert type_names({"response": {"body": None}}) == () and type_names([]) == ()
 
 
 def test_a_folder_without_recordings_fails_and_named_files_that_are_none_pass(tmp_path, run):

@@ -406,10 +406,52 @@ def _short(value: Any, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+CONTEXT = 60  # characters shown on each side of a change inside a long value
+MAX_CHANGE = 4000  # the changed middle of a value is shown whole up to this; longer, its two ends
+
+
+def around_change(old: str, new: str, context: int = CONTEXT) -> tuple[str, str]:
+    """Two long texts cut to the part that differs, with ``context`` characters on each side: never cut
+    before the change (``…'document_id': 'llama_stack_and_models.pdf'…`` on both sides, not the same
+    first 120 characters twice)."""
+    if len(old) <= 2 * context + 20 and len(new) <= 2 * context + 20:
+        return old, new
+    p = 0
+    limit = min(len(old), len(new))
+    while p < limit and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < limit - p and old[len(old) - 1 - q] == new[len(new) - 1 - q]:
+        q += 1
+    start = max(0, p - context)
+
+    def cut(text: str) -> str:
+        end = min(len(text), len(text) - q + context)
+        middle = text[start:end]
+        if len(middle) > MAX_CHANGE + 2 * context:
+            middle = middle[: MAX_CHANGE // 2 + context] + " … " + middle[-(MAX_CHANGE // 2 + context):]
+        return ("…" if start > 0 else "") + middle + ("…" if end < len(text) else "")
+
+    return cut(old), cut(new)
+
+
+def _changed_values(old: Any, new: Any) -> tuple[str, str]:
+    import orjson
+
+    def text(v: Any) -> str:
+        try:
+            return orjson.dumps(v).decode()
+        except TypeError:
+            return repr(v)
+
+    return around_change(text(old), text(new))
+
+
 def _deep_line(kind: str, path: str, change: Any) -> str:
     path = path.replace("root", "", 1) or "(top)"
     if kind == "values_changed" and isinstance(change, dict):
-        return f"{path}: {_short(change.get('old_value'))} → {_short(change.get('new_value'))}"
+        a, b = _changed_values(change.get("old_value"), change.get("new_value"))
+        return f"{path}: {a} → {b}"
     if kind == "type_changes" and isinstance(change, dict):
         return f"{path}: {_short(change.get('old_value'))} → {_short(change.get('new_value'))} (type changed)"
     if kind.endswith("_added"):

@@ -36,13 +36,21 @@ def _read(path: str, empty_ok: bool = False) -> tuple[bytes, Any, list[Recording
     return raw, doc, recs, fmt
 
 
-def load(path: str, empty_ok: bool = False) -> RecordingFile:
+def load(path: str, empty_ok: bool = False, sessions: dict[str, Any] | None = None) -> RecordingFile:
     """One file read by its recorder: its exchanges and their cheap fields (with the tests the recorder finds),
-    its bytes and its parsed document. With ``empty_ok``, a valid file without exchanges loads with none."""
+    its bytes and its parsed document. With ``empty_ok``, a valid file without exchanges loads with none.
+    ``sessions`` (format name -> its test attribution) shares one attribution between the files of a run,
+    so that a project's test files are read once, not once per file."""
     import dataclasses
 
     raw, doc, recs, fmt = _read(path, empty_ok)
-    found = with_tests(recs, fmt.test_attribution())
+    if sessions is None:
+        attribution = fmt.test_attribution()
+    else:
+        if fmt.name not in sessions:
+            sessions[fmt.name] = fmt.test_attribution()
+        attribution = sessions[fmt.name]
+    found = with_tests(recs, attribution)
     exchanges = fmt.exchanges(path, doc, len(raw))
     exchanges = [e if r.test_id == e.test_id else dataclasses.replace(e, test_id=r.test_id)
                  for e, r in zip(exchanges, found)]

@@ -29,11 +29,16 @@ class FileStats:
     prunable: bool = True  # whether its recorder's files are judged for orphans (prune's ability)
 
 
+# each recorder's test attribution for the current run, one per process (cleared when a run starts; a worker
+# forked after that starts with it empty): a project's test files are read once per run, not once per file
+_SESSIONS: dict[str, Any] = {}
+
+
 def file_stats(path: str) -> list[FileStats] | Problem:
     """Per-file work for stats (runs in worker processes): one entry per recording of the file."""
 
     try:
-        loaded = load(path, empty_ok=True)  # an empty cassette: no entry, counted apart by gather
+        loaded = load(path, empty_ok=True, sessions=_SESSIONS)  # an empty cassette: counted apart by gather
     except LoadError as exc:
         from recordings.formats import of_no_known_format
 
@@ -205,6 +210,7 @@ def file_targets(files: list[str], cache: Any = None) -> dict[str, str]:
     from recordings.providers import digest
 
     result = CorpusStats()
+    _SESSIONS.clear()
     for item in cached_map(file_stats, files, "stats" + digest(), _encode, _decode, cache):
         if isinstance(item, list):
             for s in item:
@@ -247,6 +253,7 @@ def gather(files: Iterable[str], problems: Iterable[Problem] = (), root: str | N
     files = list(files)
     from recordings.providers import digest
 
+    _SESSIONS.clear()
     items = cached_map(file_stats, files, "stats" + digest(), _encode, _decode, cache)
     for path, item in zip(files, progress(items) if progress else items):
         if isinstance(item, Problem):

@@ -454,8 +454,8 @@ def check(ctx: FileContext) -> Iterator[Finding]:
                                    None, scrub)
     texts = fmt.stream_texts(ctx)
     if texts:
-        joined = "\n".join(texts).encode("utf-8", "surrogatepass")
-        for name, token in _token_findings(joined):
+        joined = candidate_lines("\n".join(texts).encode("utf-8", "surrogatepass"))  # a key never spans lines
+        for name, token in _token_findings(joined, _present(joined)) if joined else ():
             if token not in seen and not any(token in s or s in token for s in seen):
                 seen.add(token)
                 yield Finding(ctx.path, ID, SEVERITY, f"{name} split across stream chunks ({_mask(token)})",

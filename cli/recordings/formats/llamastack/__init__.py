@@ -125,7 +125,7 @@ class LlamaStackFormat(Recorder):
 
         if ctx.recording is None:
             return None
-        return ctx.recording.test_id, computed_hash(ctx), type_names(ctx.raw)
+        return ctx.recording.test_id, computed_hash(ctx), type_names(ctx.doc)
 
 
 LLAMA_STACK = LlamaStackFormat()

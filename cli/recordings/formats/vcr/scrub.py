@@ -45,7 +45,59 @@ def _dump(doc: Any, settings: tuple[str, int | None, bool] = ("c", None, False))
     return out.encode("utf-8") if isinstance(out, str) else out
 
 
+class _Differs(Exception):
+    pass
+
+
+class _Compare:
+    """A stream a dumper writes into that compares what it gets with the file's bytes, and stops the dump
+    at the first byte that differs: a setting that is not the file's costs a few lines, not a whole dump."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw, self.pos = raw, 0
+
+    def write(self, data: str | bytes) -> None:
+        chunk = data.encode("utf-8") if isinstance(data, str) else data
+        end = self.pos + len(chunk)
+        if self.raw[self.pos:end] != chunk:
+            raise _Differs
+        self.pos = end
+
+    def flush(self) -> None:
+        pass
+
+
+def _represented(doc: Any) -> Any:
+    """The node graph a YAML dump of ``doc`` emits (PyYAML's full representer, as vcrpy's ``yaml.dump``
+    uses): built once per file, then emitted with each setting tried."""
+    import io
+
+    import yaml
+
+    return yaml.Dumper(io.StringIO()).represent_data(doc)
+
+
+def _reproduces(node: Any, settings: tuple[str, int | None, bool], raw: bytes) -> bool:
+    """Whether emitting ``node`` with ``settings`` writes exactly ``raw`` (stopped at the first difference)."""
+    import yaml
+
+    emitter, width, unicode = settings
+    cls = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
+    stream = _Compare(raw)
+    dumper = cls(stream, width=width, allow_unicode=unicode or None)
+    try:
+        dumper.open()
+        dumper.serialize(node)
+        dumper.close()
+    except _Differs:
+        return False
+    finally:
+        dumper.dispose()
+    return stream.pos == len(raw)
+
+
 _WIDE = 2**31 - 1  # no wrapping at all
+_LAST_MATCH: list[tuple[str, int | None, bool]] = []
 
 
 def _settings_to_try(raw: bytes) -> list[tuple[str, int | None, bool]]:
@@ -105,8 +157,13 @@ def _dumper(doc: Any, raw: bytes) -> Callable[[Any], bytes] | None:
     file is dumped unchanged; None when no setting does (or the file is JSON or compressed)."""
     if raw[:2] == b"\x1f\x8b" or raw.lstrip()[:1] in (b"{", b"[") or cassette_layout(doc):
         return None
-    for settings in _settings_to_try(raw):
-        if _dump(doc, settings) == raw:
+    node = _represented(doc)
+    tried = _settings_to_try(raw)
+    # the files of one project share a few serializers: the settings that reproduced the last files go first
+    tried.sort(key=lambda st: _LAST_MATCH.index(st) if st in _LAST_MATCH else len(_LAST_MATCH))
+    for settings in tried:
+        if _reproduces(node, settings, raw):
+            _LAST_MATCH[:] = [settings, *[st for st in _LAST_MATCH if st != settings]][:4]
             return lambda d, s=settings: _dump(d, s)  # type: ignore[misc]
     return None
 

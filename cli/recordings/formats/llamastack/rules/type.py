@@ -17,7 +17,6 @@ lives now).
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Iterator
 
@@ -31,15 +30,19 @@ SCOPE = "corpus"
 # packages OGX renamed from Llama Stack's names (old -> new)
 RENAMED_PACKAGES = {"llama_stack": "ogx", "llama_stack_api": "ogx_api", "llama_stack_client": "ogx_client"}
 
-_TYPE = re.compile(rb'"__type__"\s*:\s*"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)"')
 _FIX = "re-record it, or rename the module in __type__ to where the class lives now"
 
 
-def type_names(raw: bytes) -> tuple[str, ...]:
-    """The distinct ``__type__`` values of a recording's bytes, in first-seen order."""
+def type_names(doc: object) -> tuple[str, ...]:
+    """The distinct ``__type__`` values of a recording's response body (a typed object, or a list of them),
+    in first-seen order: what the replayer imports."""
+    response = doc.get("response") if isinstance(doc, dict) else None
+    body = response.get("body") if isinstance(response, dict) else None
     seen: dict[str, None] = {}
-    for m in _TYPE.finditer(raw):
-        seen.setdefault(m.group(1).decode("ascii"), None)
+    for item in body if isinstance(body, list) else [body]:
+        t = item.get("__type__") if isinstance(item, dict) else None
+        if isinstance(t, str) and "." in t:
+            seen.setdefault(t, None)
     return tuple(seen)
 
 
