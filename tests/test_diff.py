@@ -205,6 +205,18 @@ def _corpus_pair(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
+def sample_test_id(prefix: str) -> str:
+    return load(prefix)["test_id"]
+
+
+def renamed_hash(new_corpus: Path) -> str:
+    from recordings.formats.llamastack.hashing import request_hash
+    from recordings.model import Kind
+
+    doc = json.loads((new_corpus / "tests/integration/inference/recordings" / ("b" * 64 + ".json")).read_bytes())
+    return request_hash(Kind.INFERENCE, doc["request"], doc["test_id"])
+
+
 def test_corpus_pair(tmp_path, run):
     a, b = _corpus_pair(tmp_path)
     r = run("diff", a, b, "--format", "json")
@@ -215,21 +227,35 @@ def test_corpus_pair(tmp_path, run):
     assert got == {
         ("changed", "cfe08c6d0c8f", False, ("answer text",)),
         ("noise", "07d2973bd4a4", False, ("ids", "timestamps")),
-        ("removed", "e8791d493902", False, ()),
-        ("added", "aaaaaaaaaaaa", False, ()),
+        # the same request under another test id and name: moved (and changed), not removed plus added
+        ("changed", "aaaaaaaaaaaa", False, ("test_id",)),
         ("changed", "bbbbbbbbbbbb", True, ("request",)),
     }
-    assert data["summary"] == {"added": 1, "removed": 1, "changed": 2, "noise": 1, "unchanged": 13,
-                               "unreadable": 0, "renamed": 1}
-    assert data["suites"]["inference"] == {"added": 1, "removed": 1, "changed": 2, "noise": 1, "unchanged": 4,
-                                           "unreadable": 0}
+    assert data["summary"] == {"added": 0, "removed": 0, "changed": 3, "noise": 1, "unchanged": 13,
+                               "unreadable": 0, "renamed": 1, "moved": 1, "replay_breaking": 2}
+    assert data["suites"]["inference"] == {"added": 0, "removed": 0, "changed": 3, "noise": 1, "unchanged": 4,
+                                           "unreadable": 0, "moved": 0}
+    by_name = {(f["new"] or f["old"]).rsplit("/", 1)[1][:12]: f for f in data["files"]}
+    # replay-breaking first: the added file and the renamed one are not named by their requests' hashes
+    assert [(f["new"] or f["old"]).rsplit("/", 1)[1][:12] for f in data["files"][:2]] == ["aaaaaaaaaaaa",
+                                                                                          "bbbbbbbbbbbb"]
+    renamed = by_name["bbbbbbbbbbbb"]
+    assert renamed["request_fields"] == ["body.max_tokens"]
+    assert renamed["test"] == sample_test_id("99d0d0b12e00")
+    assert renamed["replay_breaking"] == [f"hash: its request and test id now hash to {renamed_hash(b)[:12]}…, not "
+                                          "bbbbbbbbbbbb…: replay will not find it (re-record, or `recordings "
+                                          "normalize --rehash`)"]
+    assert by_name["cfe08c6d0c8f"]["answer_diff"][4:6] == ["-Status: [red]all good[/red] :smile:",
+                                                           "+Status: [red]all bad[/red] :smile:"]
+    assert by_name["aaaaaaaaaaaa"]["moved"] is True and by_name["aaaaaaaaaaaa"]["old"].endswith(
+        sample_file("e8791d493902").name)
     r = run("diff", a, b, "--name-only")
     assert sorted(line.rsplit("/", 1)[1][:12] for line in r.stdout.splitlines()) == [
-        "aaaaaaaaaaaa", "bbbbbbbbbbbb", "cfe08c6d0c8f", "e8791d493902"]
+        "aaaaaaaaaaaa", "bbbbbbbbbbbb", "cfe08c6d0c8f"]
     r = run("diff", a, b, "--stat")
-    assert "\ninference              1           1           2           1           4           0\n" in r.stdout
+    assert "\ninference              0           0           3           1           4           0\n" in r.stdout
     r = run("diff", a, b, "--show-unchanged", "--format", "json")
-    assert len(json.loads(r.stdout)["files"]) == 18
+    assert len(json.loads(r.stdout)["files"]) == 17  # the moved pair is one entry
 
 
 def test_noise_only_corpus_exits_0(tmp_path, run):
@@ -324,3 +350,92 @@ def test_exact_shows_the_noise_it_names(tmp_path, run):
     assert "['response']['body'][0]['__data__']['id']: \"rec-b77e97369d3f\" → \"chatcmpl-xyz\"" in d["differences"]
     assert "['response']['body'][0]['__data__']['created']: 0 → 1700000000" in d["differences"]
     assert len(d["differences"]) == 2 * len(doc["response"]["body"])
+
+
+def _moved_pair(tmp_path: Path) -> tuple[Path, Path]:
+    """Before: a recording in common/; after: the same request in the test's own folder, under the name its
+    test id now hashes it to, with a retyped response (the rename of Llama Stack's classes)."""
+    from recordings.formats.llamastack.hashing import request_hash
+    from recordings.model import Kind
+
+    a, b = tmp_path / "old", tmp_path / "new"
+    for side in (a, b):
+        (side / "pyproject.toml").parent.mkdir(parents=True, exist_ok=True)
+        (side / "pyproject.toml").write_text("")
+    doc = load("07d2973bd4a4")
+    shared = dict(doc, test_id=None)
+    name = request_hash(Kind.INFERENCE, shared["request"], None)
+    _write(a / "tests/integration/common/recordings" / f"{name}.json", shared)
+    moved = json.loads(json.dumps(doc))
+    _write(b / "tests/integration/inference/recordings" / f"{request_hash(Kind.INFERENCE, moved['request'], moved['test_id'])}.json", moved)
+    typed = load("e8791d493902")
+    _write(a / "tests/integration/inference/recordings" / sample_file("e8791d493902").name, typed)
+    retyped = json.loads(json.dumps(typed))
+    retyped["response"]["body"]["__type__"] = "ogx_api.completions.Completion"
+    _write(b / "tests/integration/inference/recordings" / sample_file("e8791d493902").name, retyped)
+    return a, b
+
+
+def test_a_recording_moved_with_the_same_request_is_paired_and_a_retyped_one_breaks_replay(tmp_path, run):
+    a, b = _moved_pair(tmp_path)
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    assert d["summary"]["removed"] == d["summary"]["added"] == 0
+    moved = next(f for f in d["files"] if f["moved"])
+    assert moved["old"].startswith("tests/integration/common/recordings/")
+    assert moved["new"].startswith("tests/integration/inference/recordings/")
+    assert moved["what"] == ["test_id"] and moved["replay_breaking"] == []
+    retyped = next(f for f in d["files"] if f["replay_breaking"])
+    assert retyped["replay_breaking"] == ["__type__ changed: openai.types.completion.Completion → "
+                                          "ogx_api.completions.Completion (replay imports it to rebuild the response)"]
+    assert d["files"][0] == retyped  # what breaks replay comes first
+    text = run("diff", a, b).stdout.splitlines()
+    assert text[1].startswith("  replay-breaking  __type__ changed: openai.types.completion.Completion")
+    assert any(line.startswith("moved and changed  tests/integration/common/recordings/") for line in text)
+
+
+def test_the_markdown_report_names_the_replay_breaking_files_and_keeps_recorded_text_in_code(tmp_path, run):
+    a, b = _corpus_pair(tmp_path)
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    for c in _chunks(doc):  # recorded text that would close a code fence, or open HTML
+        ch = c["__data__"]["choices"]
+        if ch and ch[0]["delta"].get("content") == "all bad":
+            ch[0]["delta"]["content"] = "all bad ```\n<details>"
+    _write(b / "tests/integration/inference/recordings" / sample_file("cfe08c6d0c8f").name, doc)
+    r = run("diff", a, b, "--format", "markdown")
+    assert r.exit_code == 1
+    md = r.stdout
+    assert "| changed | replay-breaking | noise only | added | removed | moved |\n|---|---|---|---|---|---|\n" \
+           "| 3 | 2 | 1 | 0 | 0 | 1 |" in md
+    assert "**Replay-breaking (2)**" in md and "aaaaaaaaaaaa" in md.split("**Replay-breaking (2)**")[1].split("<details>")[0]
+    assert md.count("<details><summary>") == 4  # one per test with a difference
+    inside = md.split("all bad ```")[0].rsplit("\n````diff\n", 1)
+    assert len(inside) == 2  # the fence is longer than the backticks the answer holds
+    short = run("diff", a, b, "--format", "markdown", "--max-bytes", "1000").stdout
+    assert len(short.encode()) < 1600 and short.rstrip().endswith("to see them all.")
+    assert "more recordings: run `recordings diff " in short
+
+
+def test_group_by_test_lists_each_test_once(tmp_path, run):
+    a, b = _corpus_pair(tmp_path)
+    lines = run("diff", a, b, "--group", "test").stdout.splitlines()
+    tests = [line for line in lines if not line.startswith(" ")]
+    assert len(tests) == len(set(tests)) == 4 and all("::" in t for t in tests)
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=300), st.text(min_size=1, max_size=50), st.text(max_size=50), st.text(max_size=300))
+def test_a_long_value_is_shown_around_its_change(prefix, old_mid, new_mid, suffix):
+    from recordings.corpus_diff import around_change
+
+    old, new = prefix + old_mid + suffix, prefix + new_mid + suffix
+    a, b = around_change(old, new)
+    if old == new:
+        return
+    p = next(i for i in range(min(len(old), len(new)) + 1)
+             if i == min(len(old), len(new)) or old[i] != new[i])
+    # the first differing character, and what follows it, are shown on both sides
+    assert old[p:p + 1] in a and new[p:p + 1] in b
+    assert a.strip("…") in old and b.strip("…") in new

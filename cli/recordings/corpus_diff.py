@@ -20,6 +20,7 @@ from recordings.sources import Entry, Source
 
 CHANGED, NOISE, UNCHANGED = "changed", "noise", "unchanged"
 ADDED, REMOVED, UNREADABLE = "added", "removed", "unreadable"
+MOVED = "moved"  # the same request under another name or folder, answering the same
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,33 @@ class FileDiff:
     new: str | None
     suite: str
     what: tuple[str, ...] = ()
-    renamed: bool = False
+    renamed: bool = False  # paired by test and endpoint: the request changed, so did the name
     reason: str | None = None
+    moved: bool = False  # paired by an identical request under another name or folder
+    test: str | None = None  # the test that owns it
+    breaks: tuple[str, ...] = ()  # why replay would not find it, or would rebuild its response otherwise
+    fields: tuple[str, ...] = ()  # the request fields that changed, by name
+    detail: tuple[str, ...] = ()  # one line per difference a test sees (request and answer)
+    answer: tuple[str, ...] = ()  # a unified diff of the reassembled answer
 
     @property
     def name(self) -> str:
         return self.new or self.old or "?"
 
+    @property
+    def label(self) -> str:
+        """``changed``, ``renamed and changed``, ``moved and changed``, ``moved``, …"""
+        if self.renamed and self.status == CHANGED:
+            return "renamed and changed"
+        if self.moved and self.status == CHANGED:
+            return "moved and changed"
+        return self.status
+
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "old": self.old, "new": self.new, "suite": self.suite,
-                "what": list(self.what), "renamed": self.renamed, "reason": self.reason}
+                "what": list(self.what), "renamed": self.renamed, "moved": self.moved, "reason": self.reason,
+                "test": self.test, "replay_breaking": list(self.breaks), "request_fields": list(self.fields),
+                "differences": list(self.detail), "answer_diff": list(self.answer)}
 
 
 @dataclass
@@ -46,22 +64,25 @@ class CorpusDiff:
     files: list[FileDiff] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out = {k: 0 for k in (ADDED, REMOVED, CHANGED, NOISE, UNCHANGED, UNREADABLE)}
+        out = {k: 0 for k in (ADDED, REMOVED, CHANGED, NOISE, UNCHANGED, UNREADABLE, MOVED)}
         for f in self.files:
             out[f.status] += 1
         out["renamed"] = sum(1 for f in self.files if f.renamed)
+        out["moved"] += sum(1 for f in self.files if f.moved and f.status != MOVED)
+        out["replay_breaking"] = sum(1 for f in self.files if f.breaks)
         return out
 
     def per_suite(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for f in self.files:
-            row = out.setdefault(f.suite, {k: 0 for k in (ADDED, REMOVED, CHANGED, NOISE, UNCHANGED, UNREADABLE)})
+            row = out.setdefault(f.suite, {k: 0 for k in (ADDED, REMOVED, CHANGED, NOISE, UNCHANGED, UNREADABLE,
+                                                          MOVED)})
             row[f.status] += 1
         return dict(sorted(out.items()))
 
     @property
     def differs(self) -> bool:
-        return any(f.status in (ADDED, REMOVED, CHANGED) for f in self.files)
+        return any(f.status in (ADDED, REMOVED, CHANGED) or f.breaks for f in self.files)
 
     @property
     def unreadable(self) -> list[FileDiff]:
@@ -291,34 +312,30 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
         ob, nb = read(old, oe), read(new, ne)
         result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=False))
 
-    # pair unmatched files by (test_id, endpoint) when the pairing is unique
-    def keyed(items: dict[str, tuple[Entry, bytes | str]]) -> dict[tuple, list[str]]:
+    # pair unmatched files: first by an identical request (moved), then by (test_id, endpoint) when the
+    # pairing is unique (renamed: the request changed, so did its hash)
+    def keyed(items: dict[str, tuple[Entry, bytes | str]], by_request: bool) -> dict[tuple, list[str]]:
         keys: dict[tuple, list[str]] = {}
         for name, (e, raw) in items.items():
             if isinstance(raw, str):
                 continue
-            try:
-                from recordings.formats import format_for_file
-
-                doc = parse_file(e.rel, raw)
-                r = format_for_file(e.rel, raw).summarize(e.rel, doc, len(raw))
-            except LoadError:
-                continue
-            keys.setdefault((r.test_id, r.endpoint, r.kind.value), []).append(name)
+            key = _request_key(e.rel, raw) if by_request else _owner_key(e.rel, raw)
+            if key is not None:
+                keys.setdefault(key, []).append(name)
         return keys
 
-    okeys = keyed(unmatched_old)
-    nkeys = keyed(unmatched_new)
-    for key, onames in okeys.items():
-        nnames = nkeys.get(key, [])
-        if len(onames) == 1 and len(nnames) == 1:
-            (oe, ob), (ne, nb) = unmatched_old.pop(onames[0]), unmatched_new.pop(nnames[0])
-            result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=True))
+    for by_request in (True, False):
+        okeys, nkeys = keyed(unmatched_old, by_request), keyed(unmatched_new, by_request)
+        for key, onames in okeys.items():
+            nnames = nkeys.get(key, [])
+            if len(onames) == 1 and len(nnames) == 1:
+                (oe, ob), (ne, nb) = unmatched_old.pop(onames[0]), unmatched_new.pop(nnames[0])
+                result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=not by_request, moved=by_request))
     for _name, (e, raw) in unmatched_old.items():
         result.files.append(_single(REMOVED, e.rel, raw, old=True))
     for _name, (e, raw) in unmatched_new.items():
         result.files.append(_single(ADDED, e.rel, raw, old=False))
-    result.files.sort(key=lambda f: (f.new or f.old or ""))
+    result.files.sort(key=lambda f: (not f.breaks, f.new or f.old or ""))  # what breaks replay comes first
     if not show_unchanged:
         result.files = [f for f in result.files if f.status != UNCHANGED]
     return result
@@ -328,18 +345,154 @@ def _single(status: str, rel: str, raw: bytes | str, old: bool) -> FileDiff:
     if isinstance(raw, str):
         return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=raw)
     try:
-        parse_file(rel, raw)
+        doc = parse_file(rel, raw)
     except LoadError as exc:
         return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=exc.reason)
-    return FileDiff(status, rel if old else None, None if old else rel, _suite(rel))
+    found = _summary(rel, raw)
+    breaks: tuple[str, ...] = ()
+    if not old:  # an added file whose name its request does not hash to: replay will not find it either
+        try:
+            breaks = tuple(replay_breaks(None, None, None, rel, doc, raw))
+        except (LoadError, RecursionError):
+            pass
+    return FileDiff(status, rel if old else None, None if old else rel, _suite(rel),
+                    test=found[2].test_id if found else None, breaks=breaks)
 
 
-def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool) -> FileDiff:
+def _summary(rel: str, raw: bytes) -> Any:
+    from recordings.formats import format_for_file
+
+    try:
+        fmt = format_for_file(rel, raw)
+        doc = parse_file(rel, raw)
+        return fmt, doc, fmt.summarize(rel, doc, len(raw))
+    except (LoadError, RecursionError):
+        return None
+
+
+def _owner_key(rel: str, raw: bytes) -> tuple | None:
+    found = _summary(rel, raw)
+    if found is None:
+        return None
+    r = found[2]
+    return (r.test_id, r.endpoint, r.kind.value)
+
+
+def _request_key(rel: str, raw: bytes) -> tuple | None:
+    """The request as a test sends it, of a file holding one exchange (None for the others): a recording
+    moved to another folder keeps it, whatever its test id or name became."""
+    import orjson
+
+    found = _summary(rel, raw)
+    if found is None or not found[0].one_per_file:
+        return None
+    fmt, doc, r = found
+    try:
+        e = exchanges_of(rel, doc, raw)[0]
+        return (r.kind.value, orjson.dumps(fmt.diff_request(e)[0], option=orjson.OPT_SORT_KEYS))
+    except (LoadError, IndexError, TypeError, orjson.JSONEncodeError, RecursionError):
+        return None
+
+
+def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: Any, nb: bytes) -> list[str]:
+    """What in the new file breaks replay: its request no longer hashes to its name (it did before, or it
+    is new), or the classes its response is rebuilt from changed."""
+    from recordings.formats import format_for_file
+    from recordings.names import hash_of_name, stem
+
+    out: list[str] = []
+    fmt = format_for_file(nrel, nb)
+    hashing = fmt.hashing
+    if hashing is not None:
+        def matches(rel: str, doc: Any, raw: bytes) -> tuple[bool, str | None]:
+            try:
+                h = hashing.hash_of(fmt.summarize(rel, doc, len(raw)), doc)
+            except (LoadError, TypeError, ValueError, RecursionError):
+                return True, None
+            if h is None:
+                return True, None
+            have = hash_of_name(stem(rel))
+            return h == have or (len(have) == 12 and h.startswith(have)), h
+
+        now, h = matches(nrel, nd, nb)
+        before = matches(orel, od, ob)[0] if orel is not None and ob is not None else True
+        if not now and before:
+            named = hash_of_name(stem(nrel))[:12]
+            out.append(f"hash: its request and test id now hash to {h[:12] if h else '?'}…, not {named}…: "
+                       "replay will not find it (re-record, or `recordings normalize --rehash`)")
+    old_types = fmt.replay_types(od) if orel is not None else ()
+    new_types = fmt.replay_types(nd)
+    if orel is not None and old_types != new_types:
+        gone = [t for t in old_types if t not in new_types]
+        came = [t for t in new_types if t not in old_types]
+        out.append("__type__ changed: " + ", ".join(gone or ["-"]) + " → " + ", ".join(came or ["-"])
+                   + " (replay imports it to rebuild the response)")
+    return out
+
+
+def _request_fields(a: Exchange, b: Exchange, recorder: Any) -> list[str]:
+    """The request fields that differ, by name (``body.messages[1].content``, ``headers.X-OGX-…``)."""
+    from deepdiff import DeepDiff
+
+    x, y = recorder.diff_request(a, headers=True)[0], recorder.diff_request(b, headers=True)[0]
+    paths: list[str] = []
+    for items in DeepDiff(x, y, ignore_private_variables=False).to_dict().values():
+        keys = items.keys() if isinstance(items, dict) else items
+        for path in keys:
+            paths.append(_dotted(str(path)))
+    return sorted(dict.fromkeys(paths))
+
+
+def _dotted(path: str) -> str:
+    """``root['body']['messages'][1]`` → ``body.messages[1]``."""
+    import re
+
+    out = re.sub(r"\['([^'\]]*)'\]", lambda m: "." + m.group(1), path.replace("root", "", 1))
+    return out.lstrip(".") or "(top)"
+
+
+MAX_DETAIL_EXCHANGES = 20  # a cassette: the first exchanges that differ are detailed, the rest counted
+
+
+def _details(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes) -> tuple[str | None, list[str], list[str],
+                                                                                  list[str]]:
+    """(test, request fields, difference lines, answer diff) of a changed pair."""
+    from itertools import zip_longest
+
+    from recordings.formats import format_for_file
+
+    recorder = format_for_file(nrel, nb)
+    test, fields, detail, answer = None, [], [], []
+    several = not recorder.one_per_file
+    shown = 0
+    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
+                        recorder.iter_exchanges(nrel, nd, len(nb)))
+    for i, (a, b) in enumerate(pairs):
+        if a is None or b is None:
+            detail.append(f"#{i} interaction {'added' if a is None else 'removed'}")
+            continue
+        test = test or b.test_id or a.test_id
+        if compare_exchanges(a, b, recorder)[0] != CHANGED:
+            continue
+        shown += 1
+        if shown > MAX_DETAIL_EXCHANGES:
+            continue
+        prefix = f"#{i} " if several else ""
+        fields += [prefix + f for f in _request_fields(a, b, recorder)]
+        detail += [prefix + line for line in deep_diff(a, b)]
+        names = (f"{orel}#{i}", f"{nrel}#{i}") if several else (orel, nrel)
+        answer += answer_diff(a, b, *names)
+    if shown > MAX_DETAIL_EXCHANGES:
+        detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
+    return test, fields, detail, answer
+
+
+def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool, moved: bool = False) -> FileDiff:
     suite = _suite(nrel)
     if isinstance(ob, str) or isinstance(nb, str):
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=ob if isinstance(ob, str) else str(nb))
     if ob == nb and not renamed:
-        return FileDiff(UNCHANGED, orel, nrel, suite)
+        return FileDiff(MOVED if moved else UNCHANGED, orel, nrel, suite, moved=moved)
     try:
         od = parse_file(orel, ob)
     except LoadError as exc:
@@ -354,7 +507,19 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{exc.path}: {exc.reason}")
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
-    return FileDiff(status, orel, nrel, suite, what, renamed)
+    try:
+        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb))
+        test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb) if status == CHANGED else \
+            (None, [], [], [])
+        if test is None:
+            found = _summary(nrel, nb)
+            test = found[2].test_id if found else None
+    except (LoadError, RecursionError):
+        breaks, test, fields, detail, answer = (), None, [], [], []
+    if moved and status != CHANGED:
+        status = MOVED
+    return FileDiff(status, orel, nrel, suite, what, renamed, moved=moved, test=test, breaks=breaks,
+                    fields=tuple(fields), detail=tuple(detail), answer=tuple(answer))
 
 
 # --- two recordings ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from typing import List, Optional
 
 import typer
@@ -37,6 +38,17 @@ def _side(arg: str, root: str):
         raise typer.Exit(EXIT_USAGE)
 
 
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Group(str, Enum):
+    file = "file"
+    test = "test"
+
+
 @app.command("diff")
 def diff_command(
     a: str = typer.Argument(..., metavar="A",
@@ -50,7 +62,12 @@ def diff_command(
     show_unchanged: bool = typer.Option(False, "--show-unchanged", help="List unchanged files too."),
     stat: bool = typer.Option(False, "--stat", help="Counts per suite only."),
     name_only: bool = typer.Option(False, "--name-only", help="Only the names of files that differ."),
-    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text or json."),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="text, json or markdown (a report for "
+                                                                            "a pull request or $GITHUB_STEP_SUMMARY)."),
+    group: Group = typer.Option(Group.file, "--group", help="Corpus diffs: list by file (what breaks replay first) "
+                                                           "or by test."),
+    max_bytes: int = typer.Option(60_000, "--max-bytes", min=1000, help="--format markdown: stop the report "
+                                  "before this size (a GitHub comment holds 65,536 characters)."),
 ) -> None:
     """Compare two recordings, two corpora, or a corpus at two git revisions.
 
@@ -72,7 +89,8 @@ def diff_command(
         sys.stderr.write("recordings: cannot compare a recording with a corpus\n")
         raise typer.Exit(EXIT_USAGE)
     if kind_a == "recording":
-        raise typer.Exit(_two_recordings(value_a, value_b, exact, fmt))
+        raise typer.Exit(_two_recordings(value_a, value_b, exact,
+                                         OutputFormat.json if fmt is DiffFormat.json else OutputFormat.text))
 
     def source(kind: str, value: str):
         if kind == "rev":
@@ -85,7 +103,7 @@ def diff_command(
         sys.stderr.write(f"recordings: {exc}\n")
         raise typer.Exit(EXIT_USAGE)
     from recordings.corpus_diff import diff_corpora
-    from recordings.output.diffing import render_files, render_stat
+    from recordings.output.diffing import render_files, render_markdown, render_stat
     from recordings.output.jsonout import write_json
 
     try:
@@ -97,21 +115,27 @@ def diff_command(
         old.close()
         new.close()
     shown = result if show_unchanged else type(result)([f for f in result.files if f.status != "unchanged"])
-    if fmt is OutputFormat.json:
+    if fmt is DiffFormat.json:
         payload = shown.to_dict()
         payload["summary"] = result.counts()
         payload["suites"] = result.per_suite()
         write_json({"old": old.label, "new": new.label, **payload})
+    elif fmt is DiffFormat.markdown:
+        from recordings.output.terminal import shell_command
+
+        rerun = shell_command(["recordings", "diff", a, *([b] if b else [])])
+        render_markdown(shown, sys.stdout, old.label, new.label, max_bytes, rerun)
     elif stat:
         render_stat(result, sys.stdout)
     else:
-        render_files(shown, sys.stdout, name_only=name_only)
+        render_files(shown, sys.stdout, name_only=name_only, group=group.value)
     for f in result.unreadable:
         sys.stderr.write(f"{f.name}: {f.reason}\n")
     c = result.counts()
-    note(f"{c['changed']} changed, {c['added']} added, {c['removed']} removed ({c['renamed']} renamed), "
-         f"{c['noise']} noise-only, {c['unchanged']} unchanged" + (f", {c['unreadable']} unreadable"
-                                                                  if c["unreadable"] else ""))
+    note((f"{c['replay_breaking']} replay-breaking; " if c["replay_breaking"] else "")
+         + f"{c['changed']} changed, {c['added']} added, {c['removed']} removed ({c['renamed']} renamed, "
+         f"{c['moved']} moved), {c['noise']} noise-only, {c['unchanged']} unchanged"
+         + (f", {c['unreadable']} unreadable" if c["unreadable"] else ""))
     if result.unreadable:
         raise typer.Exit(EXIT_USAGE)
     raise typer.Exit(EXIT_FINDINGS if result.differs else EXIT_CLEAN)

@@ -238,6 +238,10 @@ class Recorder:
             view.pop("headers")
         return view, dict(e.request.headers)
 
+    def replay_types(self, doc: Any) -> tuple[str, ...]:
+        """The classes replay imports to rebuild a file's responses (OGX's ``__type__``); none by default."""
+        return ()
+
     def diff_response_meta(self, e: Exchange) -> dict[str, Any]:
         """What a test sees of a response besides its answer."""
         return {"is_streaming": e.response.streamed, "status": e.response.status}

@@ -97,6 +97,11 @@ class LlamaStackFormat(Recorder):
         doc = e.source if isinstance(e.source, dict) else {}
         return doc.get("request"), {}
 
+    def replay_types(self, doc: Any) -> tuple[str, ...]:
+        from recordings.formats.llamastack.document import type_names
+
+        return type_names(doc)
+
     def diff_response_meta(self, e: Exchange) -> dict[str, Any]:
         doc = e.source if isinstance(e.source, dict) else {}
         response = doc.get("response")
@@ -121,7 +126,7 @@ class LlamaStackFormat(Recorder):
 
     def corpus_key(self, ctx: Any) -> tuple[str | None, str | None, tuple[str, ...]] | None:
         from recordings.formats.llamastack.rules.hash import computed_hash
-        from recordings.formats.llamastack.rules.type import type_names
+        from recordings.formats.llamastack.document import type_names
 
         if ctx.recording is None:
             return None

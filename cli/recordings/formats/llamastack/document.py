@@ -214,3 +214,16 @@ def exchange_of(path: str, doc: dict[str, Any], size: int = 0, rec: Recording | 
                                                                 else "none"),
                     stream=stream, streamed=streamed, error=exception_of(response))
     return Exchange(req, resp, path, 0, kind, rec.test_id, source=doc)
+
+
+def type_names(doc: object) -> tuple[str, ...]:
+    """The distinct ``__type__`` values of a recording's response body (a typed object, or a list of them),
+    in first-seen order: what the replayer imports."""
+    response = doc.get("response") if isinstance(doc, dict) else None
+    body = response.get("body") if isinstance(response, dict) else None
+    seen: dict[str, None] = {}
+    for item in body if isinstance(body, list) else [body]:
+        t = item.get("__type__") if isinstance(item, dict) else None
+        if isinstance(t, str) and "." in t:
+            seen.setdefault(t, None)
+    return tuple(seen)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterator
 
+from recordings.formats.llamastack.document import type_names  # noqa: F401  (the types a corpus key holds)
 from recordings.rules.types import CorpusKeys, Finding
 
 ID = "type"
@@ -31,19 +32,6 @@ SCOPE = "corpus"
 RENAMED_PACKAGES = {"llama_stack": "ogx", "llama_stack_api": "ogx_api", "llama_stack_client": "ogx_client"}
 
 _FIX = "re-record it, or rename the module in __type__ to where the class lives now"
-
-
-def type_names(doc: object) -> tuple[str, ...]:
-    """The distinct ``__type__`` values of a recording's response body (a typed object, or a list of them),
-    in first-seen order: what the replayer imports."""
-    response = doc.get("response") if isinstance(doc, dict) else None
-    body = response.get("body") if isinstance(response, dict) else None
-    seen: dict[str, None] = {}
-    for item in body if isinstance(body, list) else [body]:
-        t = item.get("__type__") if isinstance(item, dict) else None
-        if isinstance(t, str) and "." in t:
-            seen.setdefault(t, None)
-    return tuple(seen)
 
 
 def _package(type_name: str) -> str:
