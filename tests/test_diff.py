@@ -439,3 +439,41 @@ def test_a_long_value_is_shown_around_its_change(prefix, old_mid, new_mid, suffi
     # the first differing character, and what follows it, are shown on both sides
     assert old[p:p + 1] in a and new[p:p + 1] in b
     assert a.strip("…") in old and b.strip("…") in new
+
+
+def _two_commits(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE / "tests", repo / "tests")
+    (repo / "pyproject.toml").write_text("")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "before")
+    doc = load("cfe08c6d0c8f")
+    edit_chat_text(doc)
+    _write(repo / "tests/integration/inference/recordings" / sample_file("cfe08c6d0c8f").name, doc)
+    _git(repo, "commit", "-qam", "after")
+    return repo
+
+
+def test_path_globs_limit_a_revision_diff_and_a_typo_is_an_error(tmp_path, run):
+    repo = _two_commits(tmp_path)
+    r = run("diff", "HEAD~1", "HEAD", "--root", repo, "--path", "tests/integration/*/recordings/cfe08c6d0c8f*",
+            "--format", "json")
+    assert r.exit_code == 1
+    assert [f["status"] for f in json.loads(r.stdout)["files"]] == ["changed"]
+    r = run("diff", "HEAD~1", "HEAD", "--root", repo, "--path", "tests/integration/infrence")
+    assert r.exit_code == 2
+    assert r.stderr == "recordings: --path tests/integration/infrence matches no recording in HEAD~1 or HEAD\n"
+
+
+def test_a_file_at_a_revision_is_compared_as_git_spells_it(tmp_path, run, monkeypatch):
+    repo = _two_commits(tmp_path)
+    monkeypatch.chdir(repo)
+    rel = f"tests/integration/inference/recordings/{sample_file('cfe08c6d0c8f').name}"
+    r = run("diff", f"HEAD~1:{rel}", rel, "--format", "json")
+    assert r.exit_code == 1, r.stderr
+    d = json.loads(r.stdout)
+    assert d["status"] == "changed" and d["what"] == ["answer text"]
+    assert run("diff", f"HEAD~1:{rel}", f"HEAD:{rel}").exit_code == 1
+    r = run("diff", "HEAD~1:tests/nope.json", rel)
+    assert r.exit_code == 2 and r.stderr.startswith("recordings: HEAD~1:tests/nope.json: ")

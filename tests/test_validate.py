@@ -522,3 +522,25 @@ def test_no_totals_prints_the_findings_alone(run):
     assert r.stderr == ""
     assert r.stdout.splitlines() == [f"{BROKEN / 'truncated.json'}", "  error   syntax        truncated JSON (ends "
                                      "after 90 bytes)"]
+
+
+def test_the_hook_makes_a_recording_replay_cannot_find_an_error(tmp_path):
+    """The validate hook's entry (.pre-commit-hooks.yaml) fails a commit that brings a renamed recording."""
+    p = copy_to(tmp_path, GOOD)
+    renamed = p.with_name("1" * 64 + ".json")
+    p.rename(renamed)
+    r = _run_hook("recordings-validate", [renamed])
+    assert r.returncode == 1
+    line = next(x for x in r.stdout.splitlines() if " hash " in x)
+    assert line.startswith("  error   hash          replay will not find this recording")
+    assert r.stderr == ""  # --no-totals
+
+
+def test_error_raises_a_rule_for_one_run(tmp_path, run):
+    p = copy_to(tmp_path, GOOD)
+    renamed = p.with_name("1" * 64 + ".json")
+    p.rename(renamed)
+    assert run("validate", renamed, "--select", "hash").exit_code == 0  # a warning
+    r = run("validate", renamed, "--select", "hash", "--error", "hash", "--format", "json")
+    assert r.exit_code == 1 and [f["severity"] for f in json.loads(r.stdout)] == ["error"]
+    assert run("validate", renamed, "--error", "hsh").exit_code == 2

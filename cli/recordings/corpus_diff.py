@@ -491,8 +491,10 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
     suite = _suite(nrel)
     if isinstance(ob, str) or isinstance(nb, str):
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=ob if isinstance(ob, str) else str(nb))
-    if ob == nb and not renamed:
-        return FileDiff(MOVED if moved else UNCHANGED, orel, nrel, suite, moved=moved)
+    if ob == nb:  # the same bytes: unchanged where it was, moved when it is paired under another path
+        if orel == nrel:
+            return FileDiff(UNCHANGED, orel, nrel, suite)
+        return FileDiff(MOVED, orel, nrel, suite, moved=True)
     try:
         od = parse_file(orel, ob)
     except LoadError as exc:

@@ -155,3 +155,54 @@ class GitSource(Source):
             except (OSError, subprocess.TimeoutExpired):
                 self._batch.kill()
             self._batch = None
+
+
+def _matches(rel: str, pattern: str) -> bool:
+    """Whether ``rel`` is ``pattern``, lies below it, or matches it as a glob (``*`` and ``?`` cross folders)."""
+    import fnmatch
+
+    pattern = pattern.strip("/").replace(os.sep, "/")
+    if any(c in pattern for c in "*?["):
+        return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern + "/*")
+    return rel == pattern or rel.startswith(pattern + "/")
+
+
+class Limited(Source):
+    """Another source's recordings whose paths match one of ``patterns`` (paths, or globs); ``matched`` says
+    which patterns matched something."""
+
+    def __init__(self, inner: Source, patterns: list[str]) -> None:
+        self.inner, self.patterns = inner, patterns
+        self.label = inner.label
+        self.matched: set[str] = set()
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(getattr(self.inner, "problems", []))
+
+    def entries(self) -> list[Entry]:
+        out = []
+        for e in self.inner.entries():
+            hits = [p for p in self.patterns if _matches(e.rel, p)]
+            if hits:
+                self.matched.update(hits)
+                out.append(e)
+        return out
+
+    def read(self, entry: Entry) -> bytes:
+        return self.inner.read(entry)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def read_blob(root: str, rev: str, path: str) -> bytes:
+    """The bytes of ``path`` (relative to ``root``) at revision ``rev``."""
+    top = repo_top(root)
+    if top is None:
+        raise SourceError(f"{root} is not in a git repository")
+    rel = os.path.relpath(os.path.abspath(os.path.join(root, path)), top).replace(os.sep, "/")
+    proc = subprocess.run(["git", "cat-file", "blob", f"{rev}:{rel}"], cwd=top, capture_output=True)
+    if proc.returncode != 0:
+        raise SourceError(f"{rev}:{path}: {os.fsdecode(proc.stderr).strip() or 'not in that revision'}")
+    return proc.stdout

@@ -26,6 +26,9 @@ def _side(arg: str, root: str):
         return "recording", arg
     if is_revision(root, arg):
         return "rev", arg
+    rev, colon, rel = arg.partition(":")
+    if colon and rev and rel and is_revision(root, rev):  # REV:path, as git spells a file at a revision
+        return "blob", arg
     try:
         return "recording", resolve(arg, root)
     except LookupFailed as exc:
@@ -56,8 +59,9 @@ def diff_command(
     b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
                                                                "the working tree."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
-    path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths (relative to "
-                                                                  "--root for revisions, to each folder otherwise)."),
+    path: Optional[List[str]] = typer.Option(None, "--path", help="Limit a corpus diff to these paths or globs "
+                                                                  "(relative to --root for revisions, to each folder "
+                                                                  "otherwise); one that matches nothing is an error."),
     exact: bool = typer.Option(False, "--exact", help="Two recordings: also show ids, timestamps and chunking."),
     show_unchanged: bool = typer.Option(False, "--show-unchanged", help="List unchanged files too."),
     stat: bool = typer.Option(False, "--stat", help="Counts per suite only."),
@@ -85,17 +89,19 @@ def diff_command(
         kind_b, value_b = "folder", root
     else:
         kind_b, value_b = _side(b, root)
-    if (kind_a == "recording") != (kind_b == "recording"):
+    single = ("recording", "blob")
+    if (kind_a in single) != (kind_b in single):
         sys.stderr.write("recordings: cannot compare a recording with a corpus\n")
         raise typer.Exit(EXIT_USAGE)
-    if kind_a == "recording":
-        raise typer.Exit(_two_recordings(value_a, value_b, exact,
-                                         OutputFormat.json if fmt is DiffFormat.json else OutputFormat.text))
+    if kind_a in single:
+        raise typer.Exit(_two_recordings(_file_side(kind_a, value_a, root), _file_side(kind_b, value_b, root),
+                                         exact, OutputFormat.json if fmt is DiffFormat.json else OutputFormat.text))
+
+    from recordings.sources import Limited
 
     def source(kind: str, value: str):
-        if kind == "rev":
-            return GitSource(root, value, path)
-        return FolderSource(value, path)
+        inner = GitSource(root, value) if kind == "rev" else FolderSource(value)
+        return Limited(inner, list(path)) if path else inner
 
     try:
         old, new = source(kind_a, value_a), source(kind_b, value_b)
@@ -114,6 +120,14 @@ def diff_command(
     finally:
         old.close()
         new.close()
+    if path:  # a typo in --path must not read as "nothing changed"
+        missed = [p for p in path if p not in old.matched and p not in new.matched]
+        if missed:
+            from recordings.output.terminal import visible
+
+            sys.stderr.write(f"recordings: --path {', '.join(visible(m) for m in missed)} matches no recording in "
+                             f"{visible(old.label)} or {visible(new.label)}\n")
+            raise typer.Exit(EXIT_USAGE)
     shown = result if show_unchanged else type(result)([f for f in result.files if f.status != "unchanged"])
     if fmt is DiffFormat.json:
         payload = shown.to_dict()
@@ -141,17 +155,33 @@ def diff_command(
     raise typer.Exit(EXIT_FINDINGS if result.differs else EXIT_CLEAN)
 
 
-def _two_recordings(old_path: str, new_path: str, exact: bool, fmt: OutputFormat) -> int:
+def _file_side(kind: str, value: str, root: str) -> tuple[str, bytes | None]:
+    """(the name it is shown and read by, its bytes when they come from git: ``REV:path``)."""
+    if kind != "blob":
+        return value, None
+    from recordings.sources import SourceError, read_blob
+
+    rev, _, rel = value.partition(":")
+    try:
+        return rel, read_blob(root, rev, rel)
+    except SourceError as exc:
+        sys.stderr.write(f"recordings: {exc}\n")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _two_recordings(old_side: tuple[str, bytes | None], new_side: tuple[str, bytes | None], exact: bool,
+                    fmt: OutputFormat) -> int:
     from recordings.corpus_diff import CHANGED, answer_diff, compare_files, deep_diff, exchanges_of, parse_file
     from recordings.errors import LoadError
     from recordings.loader import read_bytes
     from recordings.output.diffing import render_unified
     from recordings.output.jsonout import write_json
 
+    old_path, new_path = old_side[0], new_side[0]
     docs = []
-    for p in (old_path, new_path):
+    for p, given in (old_side, new_side):
         try:
-            raw = read_bytes(p)
+            raw = read_bytes(p) if given is None else given
             docs.append((raw, parse_file(p, raw)))
         except LoadError as exc:
             sys.stderr.write(f"{exc.path}: {exc.reason}\n")

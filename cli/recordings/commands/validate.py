@@ -92,6 +92,9 @@ def validate_command(
     select: Optional[List[str]] = typer.Option(None, "--select",
                                                help="Only these rule ids (comma-separated or repeated)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule ids."),
+    error: Optional[List[str]] = typer.Option(None, "--error", help="These rule ids are errors in this run (the "
+                                              "pre-commit hook: `hash`, so that a commit cannot bring a recording "
+                                              "replay will not find)."),
     strict: bool = typer.Option(False, "--strict", help="Warnings fail too."),
     fmt: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="text, json or github."),
     config_file: Optional[str] = typer.Option(None, "--config",
@@ -115,6 +118,7 @@ def validate_command(
     known = set(RULES)
     selected = _rule_ids(select, known, "--select")
     ignored = _rule_ids(ignore, known, "--ignore")
+    raised = _rule_ids(error, known, "--error") or set()
     try:
         config = load_config(known, (paths or ["."])[0], path=config_file)
     except ConfigError as exc:
@@ -129,6 +133,11 @@ def validate_command(
     report = validate(found.files, select=selected, ignore=ignored, config=config, problems=found.problems,
                       cache=open_cache(no_cache, paths), corpus=_corpus_of_listed_files(paths),
                       progress=lambda it: track(it, len(found.files), "validating", quiet))
+    if raised:
+        import dataclasses
+
+        report.findings = [dataclasses.replace(f, severity="error") if f.rule in raised and f.severity == "warning"
+                           else f for f in report.findings]
     notes = [f for f in report.findings if f.severity == "note"]  # files of no known format, left out
     if notes:
         from recordings.output.terminal import shell_command
