@@ -89,28 +89,58 @@ PRUNE_PROJECT = ROOT / "tests" / "fixtures" / "prune_project"
 
 def run_in_pty(code: str, env: dict[str, str] | None = None) -> str:
     """Run Python ``code`` in a child whose stdout is a real pseudo-terminal; return what it printed."""
-    import pty
     import sys
+
+    return converse_in_pty([sys.executable, "-c", code], None, [], env=env)
+
+
+def converse_in_pty(argv: list[str], cwd: Path | None, answers: list[bytes], prompt: bytes = b"",
+                    env: dict[str, str | None] | None = None, timeout: float = 60) -> str:
+    """Run ``argv`` on a pseudo-terminal, writing the next of ``answers`` each time ``prompt`` appears once
+    more in its output; everything it printed."""
+    import pty
+    import select
+    import time
 
     pid, fd = pty.fork()
     if pid == 0:  # the child
+        if cwd is not None:
+            os.chdir(cwd)
         for k, v in (env or {}).items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        os.execv(sys.executable, [sys.executable, "-c", code])
-    chunks = []
-    while True:
+        os.execv(argv[0], argv)
+    out, pending, deadline = b"", list(answers), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
         try:
             data = os.read(fd, 65536)
         except OSError:
             break
         if not data:
             break
-        chunks.append(data)
+        out += data
+        if pending and prompt and out.count(prompt) > len(answers) - len(pending):
+            os.write(fd, pending.pop(0))
     os.waitpid(pid, 0)
-    return b"".join(chunks).decode()
+    return out.decode("utf-8", "replace")
+
+
+def sample_repo(tmp_path: Path, message: str = "base") -> Path:
+    """A git repository holding the sample's OGX recordings and tests, committed once."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE / "tests", repo / "tests")
+    (repo / "pyproject.toml").write_text("")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo, check=True,
+                       capture_output=True)
+    return repo
 
 
 def console_script(name: str = "recordings") -> list[str]:

@@ -442,12 +442,9 @@ def test_a_long_value_is_shown_around_its_change(prefix, old_mid, new_mid, suffi
 
 
 def _two_commits(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    shutil.copytree(SAMPLE / "tests", repo / "tests")
-    (repo / "pyproject.toml").write_text("")
-    _git(repo, "init", "-q")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "before")
+    from tests.conftest import sample_repo
+
+    repo = sample_repo(tmp_path, "before")
     doc = load("cfe08c6d0c8f")
     edit_chat_text(doc)
     _write(repo / "tests/integration/inference/recordings" / sample_file("cfe08c6d0c8f").name, doc)
@@ -477,3 +474,63 @@ def test_a_file_at_a_revision_is_compared_as_git_spells_it(tmp_path, run, monkey
     assert run("diff", f"HEAD~1:{rel}", f"HEAD:{rel}").exit_code == 1
     r = run("diff", "HEAD~1:tests/nope.json", rel)
     assert r.exit_code == 2 and r.stderr.startswith("recordings: HEAD~1:tests/nope.json: ")
+
+
+def _cassette_pair(tmp_path: Path, conftest: str | None) -> tuple[Path, Path]:
+    """The sample's cassette project twice, the second with interaction #0 sent to another path."""
+    import yaml
+
+    a, b = tmp_path / "old", tmp_path / "new"
+    for side in (a, b):
+        shutil.copytree(SAMPLE / "vcr", side)
+        if conftest is not None:
+            (side / "tests" / "conftest.py").write_text(conftest)
+    cassette = next((b / "tests" / "cassettes").rglob("*.yaml"))
+    doc = yaml.safe_load(cassette.read_text())
+    doc["interactions"][0]["request"]["uri"] = doc["interactions"][0]["request"]["uri"].replace("/v1/", "/v2/")
+    cassette.write_text(yaml.safe_dump(doc))
+    return a, b
+
+
+def test_a_cassette_request_changed_in_a_matched_field_breaks_replay(tmp_path, run):
+    a, b = _cassette_pair(tmp_path, None)  # no vcr_config: vcrpy's own match_on
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    broken = [f for f in d["files"] if f["replay_breaking"]]
+    assert [f["replay_breaking"] for f in broken] == [[
+        "match_on: interaction #0's request changed in path (matched on method, scheme, host, port, path, query): "
+        "a test that sends the old request no longer finds it"]]
+
+
+def test_the_projects_match_on_decides_and_an_unread_one_claims_nothing(tmp_path, run):
+    conftest = ("import pytest\n\n\n@pytest.fixture(scope='module')\ndef vcr_config():\n"
+                "    config = {'record_mode': 'once'}\n    config['match_on'] = ['method', 'host', 'body']\n"
+                "    return config\n")
+    a, b = _cassette_pair(tmp_path / "lit", conftest)
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    assert [f for f in d["files"] if f["replay_breaking"]] == []  # the path is not matched on here
+    unread = conftest.replace("['method', 'host', 'body']", "MATCHERS")
+    a, b = _cassette_pair(tmp_path / "var", unread)
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    assert [f for f in d["files"] if f["replay_breaking"]] == []  # not read: nothing claimed
+    assert d["summary"]["changed"] == 1
+
+
+def test_an_added_recording_typed_unlike_the_rest_of_the_corpus_breaks_replay(tmp_path, run):
+    from recordings.formats.llamastack.hashing import request_hash
+    from recordings.model import Kind
+
+    a, b = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(SAMPLE / "tests", a / "tests")
+    shutil.copytree(SAMPLE / "tests", b / "tests")
+    doc = load("e8791d493902")
+    doc["test_id"] = doc["test_id"].replace("non_streaming", "retyped")
+    doc["request"]["body"]["max_tokens"] = 3  # another request: added, not moved
+    doc["response"]["body"]["__type__"] = "openai.types.completions.Completion"
+    name = request_hash(Kind.INFERENCE, doc["request"], doc["test_id"])
+    _write(b / "tests/integration/inference/recordings" / f"{name}.json", doc)
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    added = next(f for f in d["files"] if f["status"] == "added")
+    assert len(added["replay_breaking"]) == 1
+    assert added["replay_breaking"][0].startswith(
+        "__type__ openai.types.completions.Completion: the 2 other recordings of Completion use "
+        "openai.types.completion.Completion")

@@ -57,7 +57,12 @@ def test_every_console_block_of_the_readme_prints_what_it_shows(tmp_path, monkey
     monkeypatch.delenv("OGX_TEST_RECORDING_DIR", raising=False)
     monkeypatch.delenv("LLAMA_STACK_TEST_RECORDING_DIR", raising=False)
     failures = []
+    from recordings.sources import repo_top
+
+    in_git = repo_top(str(ROOT)) is not None
     for command, where, expected in blocks:
+        if command.startswith("recordings review") and not in_git:
+            continue  # review compares with a git revision: a checkout that is not a repository has none
         monkeypatch.chdir(ROOT / where)
         r = CliRunner().invoke(app, shlex.split(command)[1:], catch_exceptions=False)
         got_lines = _portable(r.stdout + r.stderr, str(cache))

@@ -276,6 +276,8 @@ def _basename(rel: str) -> str:
 
 def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> CorpusDiff:
     old_list, new_list = old.entries(), new.entries()
+    inner = getattr(new, "inner", new)
+    where = getattr(inner, "root", None)  # the folder the new side's paths are under (its project settings)
     # files are matched by name (a recording moved between suites is the same recording); a name that
     # occurs twice on a side (cassettes of two test modules: test_prompt.yaml) is matched by its path
     from collections import Counter
@@ -300,17 +302,29 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
 
     unmatched_old: dict[str, tuple[Entry, bytes | str]] = {}
     unmatched_new: dict[str, tuple[Entry, bytes | str]] = {}
+    # every class the new side's responses are rebuilt from -> its files, per recorder (the rest of the corpus)
+    new_types: dict[Any, dict[str, list[str]]] = {}
+
+    def typed(rel: str, raw: bytes | str) -> bytes | str:
+        from recordings.formats import format_for_file
+
+        if isinstance(raw, bytes):
+            fmt = format_for_file(rel, raw)
+            for t in fmt.replay_types_in(raw):
+                new_types.setdefault(fmt, {}).setdefault(t, []).append(rel)
+        return raw
+
     for name in sorted(set(old_entries) | set(new_entries)):
         oe, ne = old_entries.get(name), new_entries.get(name)
         if oe is None:
             assert ne is not None
-            unmatched_new[name] = (ne, read(new, ne))
+            unmatched_new[name] = (ne, typed(ne.rel, read(new, ne)))
             continue
         if ne is None:
             unmatched_old[name] = (oe, read(old, oe))
             continue
-        ob, nb = read(old, oe), read(new, ne)
-        result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=False))
+        ob, nb = read(old, oe), typed(ne.rel, read(new, ne))
+        result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=False, where=where))
 
     # pair unmatched files: first by an identical request (moved), then by (test_id, endpoint) when the
     # pairing is unique (renamed: the request changed, so did its hash)
@@ -330,15 +344,38 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
             nnames = nkeys.get(key, [])
             if len(onames) == 1 and len(nnames) == 1:
                 (oe, ob), (ne, nb) = unmatched_old.pop(onames[0]), unmatched_new.pop(nnames[0])
-                result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=not by_request, moved=by_request))
+                result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=not by_request, moved=by_request,
+                                             where=where))
     for _name, (e, raw) in unmatched_old.items():
         result.files.append(_single(REMOVED, e.rel, raw, old=True))
     for _name, (e, raw) in unmatched_new.items():
         result.files.append(_single(ADDED, e.rel, raw, old=False))
+    result.files = _with_odd_types(result.files, new_types)
     result.files.sort(key=lambda f: (not f.breaks, f.new or f.old or ""))  # what breaks replay comes first
     if not show_unchanged:
         result.files = [f for f in result.files if f.status != UNCHANGED]
     return result
+
+
+def _with_odd_types(files: list[FileDiff], new_types: dict[Any, dict[str, list[str]]]) -> list[FileDiff]:
+    """Changed and added files whose ``__type__`` is not the one the rest of the new corpus uses for that
+    class (or is in a package renamed since), as each recorder judges its own: replay-breaking too."""
+    import dataclasses
+
+    of_file: dict[str, list[str]] = {}
+    for fmt, types in new_types.items():
+        odd = fmt.odd_replay_types(types)
+        for t, rels in types.items():
+            if t in odd:
+                for rel in rels:
+                    of_file.setdefault(rel, []).append(f"__type__ {t}: {odd[t]}")
+    if not of_file:
+        return files
+    out = []
+    for f in files:
+        extra = of_file.get(f.new or "") if f.status in (CHANGED, ADDED, MOVED) else None
+        out.append(dataclasses.replace(f, breaks=(*f.breaks, *extra)) if extra else f)
+    return out
 
 
 def _single(status: str, rel: str, raw: bytes | str, old: bool) -> FileDiff:
@@ -394,9 +431,11 @@ def _request_key(rel: str, raw: bytes) -> tuple | None:
         return None
 
 
-def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: Any, nb: bytes) -> list[str]:
+def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: Any, nb: bytes,
+                  where: str | None = None) -> list[str]:
     """What in the new file breaks replay: its request no longer hashes to its name (it did before, or it
-    is new), or the classes its response is rebuilt from changed."""
+    is new), the classes its response is rebuilt from changed, or (a cassette) an interaction's request
+    changed in a field the project's ``match_on`` matches on (read from under ``where``)."""
     from recordings.formats import format_for_file
     from recordings.names import hash_of_name, stem
 
@@ -420,6 +459,8 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
             named = hash_of_name(stem(nrel))[:12]
             out.append(f"hash: its request and test id now hash to {h[:12] if h else '?'}…, not {named}…: "
                        "replay will not find it (re-record, or `recordings normalize --rehash`)")
+    if orel is not None and od is not None and ob is not None:
+        out += _matching_breaks(orel, od, ob, nrel, nd, nb, where)
     old_types = fmt.replay_types(od) if orel is not None else ()
     new_types = fmt.replay_types(nd)
     if orel is not None and old_types != new_types:
@@ -427,6 +468,34 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
         came = [t for t in new_types if t not in old_types]
         out.append("__type__ changed: " + ", ".join(gone or ["-"]) + " → " + ", ".join(came or ["-"])
                    + " (replay imports it to rebuild the response)")
+    return out
+
+
+def _matching_breaks(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> list[str]:
+    import os
+    from itertools import zip_longest
+
+    from recordings.formats import format_for_file
+    from recordings.project import find_root
+
+    recorder = format_for_file(nrel, nb)
+    path = os.path.join(where, nrel) if where else nrel
+    names = recorder.matched_on(path, find_root(os.path.dirname(os.path.abspath(path))))
+    if not names:
+        return []
+    out = []
+    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
+                        recorder.iter_exchanges(nrel, nd, len(nb)))
+    for i, (a, b) in enumerate(pairs):
+        if a is None or b is None:
+            continue
+        diff = recorder.matched_changes(a, b, names)
+        if diff:
+            out.append(f"match_on: interaction #{i}'s request changed in {', '.join(diff)} (matched on "
+                       f"{', '.join(names)}): a test that sends the old request no longer finds it")
+        if len(out) >= 5:
+            out.append("… and more interactions whose matched fields changed")
+            break
     return out
 
 
@@ -487,7 +556,8 @@ def _details(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes) -> tu
     return test, fields, detail, answer
 
 
-def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool, moved: bool = False) -> FileDiff:
+def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool, moved: bool = False,
+             where: str | None = None) -> FileDiff:
     suite = _suite(nrel)
     if isinstance(ob, str) or isinstance(nb, str):
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=ob if isinstance(ob, str) else str(nb))
@@ -510,7 +580,7 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
     try:
-        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb))
+        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, where))
         test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb) if status == CHANGED else \
             (None, [], [], [])
         if test is None:

@@ -64,6 +64,7 @@ from recordings.commands import normalize as _normalize  # noqa: E402,F401
 from recordings.commands import prune as _prune  # noqa: E402,F401
 from recordings.commands import dedupe as _dedupe  # noqa: E402,F401
 from recordings.commands import diff as _diff  # noqa: E402,F401
+from recordings.commands import review as _review  # noqa: E402,F401
 from recordings.commands import stats as _stats  # noqa: E402,F401
 from recordings.commands import explain as _explain  # noqa: E402,F401
 from recordings.commands import cache as _cache  # noqa: E402,F401

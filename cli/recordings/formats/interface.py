@@ -238,6 +238,23 @@ class Recorder:
             view.pop("headers")
         return view, dict(e.request.headers)
 
+    def matched_on(self, path: str, root: str) -> tuple[str, ...] | None:
+        """The request fields replay matches this file's exchanges on, when the project's settings say (a
+        cassette's ``match_on``); None: not read, or the recorder matches by name."""
+        return None
+
+    def matched_changes(self, a: Exchange, b: Exchange, names: tuple[str, ...]) -> list[str]:
+        """Which of ``names`` differ between two exchanges' requests."""
+        return []
+
+    def odd_replay_types(self, files_of: dict[str, list[str]]) -> dict[str, str]:
+        """Of a corpus's replay types (each with its files), those that are not the ones it uses, with why."""
+        return {}
+
+    def replay_types_in(self, raw: bytes) -> tuple[str, ...]:
+        """:meth:`replay_types` read from a file's bytes, without parsing it (a whole corpus, for a diff)."""
+        return ()
+
     def replay_types(self, doc: Any) -> tuple[str, ...]:
         """The classes replay imports to rebuild a file's responses (OGX's ``__type__``); none by default."""
         return ()

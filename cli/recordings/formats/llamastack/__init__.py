@@ -97,6 +97,16 @@ class LlamaStackFormat(Recorder):
         doc = e.source if isinstance(e.source, dict) else {}
         return doc.get("request"), {}
 
+    def odd_replay_types(self, files_of: dict[str, list[str]]) -> dict[str, str]:
+        from recordings.formats.llamastack.document import odd_types
+
+        return odd_types(files_of)
+
+    def replay_types_in(self, raw: bytes) -> tuple[str, ...]:
+        from recordings.formats.llamastack.document import type_names_in
+
+        return type_names_in(raw)
+
     def replay_types(self, doc: Any) -> tuple[str, ...]:
         from recordings.formats.llamastack.document import type_names
 

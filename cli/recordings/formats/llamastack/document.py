@@ -9,6 +9,9 @@ exchange's ``source``, for this format's own rules).
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
+
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -227,3 +230,48 @@ def type_names(doc: object) -> tuple[str, ...]:
         if isinstance(t, str) and "." in t:
             seen.setdefault(t, None)
     return tuple(seen)
+
+
+# packages OGX renamed from Llama Stack's names (old -> new)
+RENAMED_PACKAGES = {"llama_stack": "ogx", "llama_stack_api": "ogx_api", "llama_stack_client": "ogx_client"}
+
+
+def _package(type_name: str) -> str:
+    return type_name.split(".", 1)[0]
+
+
+def odd_types(files_of: dict[str, list[str]]) -> dict[str, str]:
+    """The ``__type__`` values that are not the ones the corpus uses, each with why (``files_of``: each
+    ``__type__`` and the files that carry it)."""
+    modules_of: dict[str, Counter[str]] = defaultdict(Counter)  # class -> module -> files
+    packages: Counter[str] = Counter()  # package -> files that use it
+    for t, paths in files_of.items():
+        module, _, cls = t.rpartition(".")
+        modules_of[cls][module] += len(paths)
+        packages[_package(t)] += len(paths)
+    out = {}
+    for t in files_of:
+        module, _, cls = t.rpartition(".")
+        counts = modules_of[cls]
+        best, n_best = counts.most_common(1)[0]
+        rest = sum(counts.values()) - n_best
+        if best != module and n_best >= 2 and n_best > rest:
+            out[t] = (f"the {n_best} other recordings of {cls} use {best}.{cls}; replay cannot import a module "
+                      "that is not there and hands the test a plain dict")
+            continue
+        new = RENAMED_PACKAGES.get(_package(t))
+        if new is not None and packages.get(new):
+            out[t] = (f"{_package(t)} was renamed {new} (Llama Stack became OGX); {packages[new]} other "
+                      f"recording{'s use' if packages[new] != 1 else ' uses'} {new}, so this one was recorded "
+                      "before the rename")
+    return out
+
+
+# a body's "__type__" key as the recorder writes it; inside recorded text it is escaped (\"__type__\") and
+# never matches
+_TYPE_KEY = re.compile(rb'"__type__"\s*:\s*"([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)"')
+
+
+def type_names_in(raw: bytes) -> tuple[str, ...]:
+    """:func:`type_names` read from a file's bytes (no parse), in first-seen order."""
+    return tuple(dict.fromkeys(m.group(1).decode("ascii") for m in _TYPE_KEY.finditer(raw)))

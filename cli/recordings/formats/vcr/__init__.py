@@ -112,6 +112,20 @@ class VcrFormat(Recorder):
 
     redacts_credentials = True  # normalize replaces credential headers and url keys with REDACTED
 
+    def matched_on(self, path: str, root: str) -> tuple[str, ...] | None:
+        from recordings.formats.vcr.matching import match_on
+        from recordings.formats.vcr.naming import naming_scope
+
+        return match_on(path, naming_scope(root))  # up to the pytest rootdir whose conftest.py applies
+
+    def matched_changes(self, a: Any, b: Any, names: tuple[str, ...]) -> list[str]:
+        from recordings.formats.vcr.matching import changed, fields
+
+        def of(e: Any) -> dict[str, Any]:
+            return fields(e.request.method, e.request.url or "", e.request.body.raw, dict(e.request.headers))
+
+        return changed(of(a), of(b), names)
+
     def secret_texts(self, ctx: Any) -> list[tuple[str | None, bytes]]:
         """Every interaction's request url, headers and body, and its decoded response body (a gzip body is
         scanned decoded)."""

@@ -17,10 +17,10 @@ lives now).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Iterator
 
-from recordings.formats.llamastack.document import type_names  # noqa: F401  (the types a corpus key holds)
+from recordings.formats.llamastack.document import RENAMED_PACKAGES, odd_types, type_names  # noqa: F401
 from recordings.rules.types import CorpusKeys, Finding
 
 ID = "type"
@@ -28,14 +28,7 @@ SEVERITY = "warning"
 SUMMARY = "each __type__ names the module the rest of the corpus uses for its class, in no renamed package"
 SCOPE = "corpus"
 
-# packages OGX renamed from Llama Stack's names (old -> new)
-RENAMED_PACKAGES = {"llama_stack": "ogx", "llama_stack_api": "ogx_api", "llama_stack_client": "ogx_client"}
-
 _FIX = "re-record it, or rename the module in __type__ to where the class lives now"
-
-
-def _package(type_name: str) -> str:
-    return type_name.split(".", 1)[0]
 
 
 def check_corpus(keys: CorpusKeys, report: set[str] | None = None) -> Iterator[Finding]:
@@ -45,33 +38,8 @@ def check_corpus(keys: CorpusKeys, report: set[str] | None = None) -> Iterator[F
             continue
         for t in key[2]:
             files_of[t].append(path)
-    if not files_of:
-        return
-    modules_of: dict[str, Counter[str]] = defaultdict(Counter)  # class -> module -> files
-    for t, paths in files_of.items():
-        module, _, cls = t.rpartition(".")
-        modules_of[cls][module] += len(paths)
-    packages: Counter[str] = Counter()  # package -> files that use it
-    for t, paths in files_of.items():
-        packages[_package(t)] += len(paths)
-    for t in sorted(files_of):
-        module, _, cls = t.rpartition(".")
-        message = None
-        counts = modules_of[cls]
-        best, n_best = counts.most_common(1)[0]
-        rest = sum(counts.values()) - n_best
-        if best != module and n_best >= 2 and n_best > rest:
-            message = (f"__type__ {t}: the {n_best} other recordings of {cls} use {best}.{cls}; replay cannot "
-                       f"import a module that is not there and hands the test a plain dict; {_FIX}")
-        else:
-            new = RENAMED_PACKAGES.get(_package(t))
-            if new is not None and packages.get(new):
-                message = (f"__type__ {t}: {_package(t)} was renamed {new} (Llama Stack became OGX); "
-                           f"{packages[new]} other recording{'s use' if packages[new] != 1 else ' uses'} {new}, "
-                           f"so this one was recorded before the rename; {_FIX}")
-        if message is None:
-            continue
+    for t, why in sorted(odd_types(files_of).items()):
+        message = f"__type__ {t}: {why}; {_FIX}"
         for path in sorted(files_of[t]):
             if report is None or path in report:
                 yield Finding(path, ID, SEVERITY, message)
-
