@@ -153,3 +153,20 @@ def console_script(name: str = "recordings") -> list[str]:
         return [beside]
     found = shutil.which(name)
     return [found] if found else [sys.executable, "-m", "recordings"]
+
+
+def bound_by_permissions(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run ``argv`` bound by file permissions: as is when the tests are not root, else as root without the
+    capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): the same user, so the installed
+    tool stays readable wherever it lives. Skips the test where that cannot be done."""
+    import subprocess
+
+    if os.getuid() != 0:
+        return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: cannot drop the capabilities that bypass permissions")
+    drop = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    probe = subprocess.run([*drop, "true"], capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
+    return subprocess.run([*drop, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)

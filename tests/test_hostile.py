@@ -433,15 +433,18 @@ def test_cache_clear_when_the_cache_path_is_a_folder(tmp_path, run, monkeypatch)
     assert f"{tmp_path / 'c' / 'index.v1'}: is a folder, not a cache file: left alone" in r.stderr
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root removes files from read-only folders")
-def test_cache_clear_in_a_read_only_folder(tmp_path, run, monkeypatch):  # pragma: no cover - non-root only
-    monkeypatch.setenv("RECORDINGS_CACHE_DIR", str(tmp_path / "c"))
+def test_cache_clear_in_a_read_only_folder(tmp_path):
+    """The real command, bound by file permissions (as root: without the capabilities that bypass them)."""
+    from tests.conftest import bound_by_permissions, console_script
+
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "index.v1").write_bytes(b"x")
     os.chmod(tmp_path / "c", 0o555)
     try:
-        r = run("cache", "clear")
-        assert r.exit_code == 1 and "cannot remove the cache" in r.stderr
+        r = bound_by_permissions([*console_script(), "cache", "clear"],
+                                 env={**os.environ, "RECORDINGS_CACHE_DIR": str(tmp_path / "c")})
+        assert r.returncode == 1 and "cannot remove the cache" in r.stderr
+        assert (tmp_path / "c" / "index.v1").exists()
     finally:
         os.chmod(tmp_path / "c", 0o755)
 

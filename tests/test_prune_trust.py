@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import console_script
+from tests.conftest import bound_by_permissions, console_script
 from tests.test_hostile import make_recording
 
 LIVE = "def test_x():\n    pass\n\n\ndef test_y():\n    pass\n"
@@ -50,17 +50,7 @@ def _plan(run, root: Path, *extra: str) -> tuple[list[str], str]:
 
 
 def _unprivileged(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """``argv`` bound by file permissions: as is when the tests are not root, else as root without the
-    capabilities that bypass them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
-    if os.getuid() != 0:
-        return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: cannot drop the capabilities that read an unreadable folder")
-    drop = ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
-    probe = subprocess.run([*drop, "true"], capture_output=True, text=True, timeout=30)
-    if probe.returncode != 0:
-        pytest.skip(f"setpriv cannot drop capabilities here: {probe.stderr.strip()}")
-    return subprocess.run([*drop, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return bound_by_permissions(argv, cwd, env)
 
 
 @pytest.fixture
