@@ -162,3 +162,12 @@ def test_the_bench_scripts_still_run(tmp_path):
     for script in ("run.py", "scale.py", "cassettes.py", "make_diff_pair.py"):
         r = subprocess.run([sys.executable, str(bench / script), "--help"], capture_output=True, text=True)
         assert r.returncode == 0, (script, r.stderr)
+
+
+def test_every_argument_has_its_help_once(run):
+    for command, argument in (("show", "ID"), ("diff", "[B]"), ("explain", "[HASH]"), ("ls", "[PATHS]..."),
+                              ("review", "[BASE]")):
+        out = run(command, "--help").stdout
+        assert out.count("Arguments:") == 1 and "Positional arguments" not in out, command
+        line = next(x for x in out.splitlines() if x.strip().startswith(argument))
+        assert len(line.strip()) > len(argument) + 5, (command, line)  # a help text beside the name

@@ -39,6 +39,10 @@ def _keep_argument_help() -> None:
 
     init.keeps_help = True  # type: ignore[attr-defined]
     core.TyperArgument.__init__ = init  # type: ignore[method-assign]
+    # click 8.4 lists documented arguments itself ("Positional arguments"); typer's own "Arguments" section
+    # already does, with their defaults: one list, not two
+    if hasattr(core.TyperCommand, "format_arguments"):
+        core.TyperCommand.format_arguments = lambda self, ctx, formatter: None  # type: ignore[method-assign]
 
 
 _keep_argument_help()

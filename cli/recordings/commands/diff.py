@@ -55,7 +55,8 @@ class Group(str, Enum):
 @app.command("diff")
 def diff_command(
     a: str = typer.Argument(..., metavar="A",
-                            help="A recording (id, prefix, name, path), a folder, or a git revision."),
+                            help="A recording (id, prefix, name, path, or REV:path), a folder, or a git "
+                                 "revision."),
     b: Optional[str] = typer.Argument(None, metavar="[B]", help="The same kind as A; for a revision A, default: "
                                                                "the working tree."),
     root: Optional[str] = typer.Option(None, "--root", help=ROOT_HELP),
