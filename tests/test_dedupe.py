@@ -4,6 +4,7 @@ newest by git, else the group whole. Run against real git repositories."""
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 from pathlib import Path
@@ -110,3 +111,13 @@ def test_stats_and_validate_summary_name_the_colliding_recordings(tmp_path, run)
     assert f"  {right}: {stale.name}, {right.name}" in text
     r = run("validate", root, "--summary")
     assert f"  {right}: {stale.name}, {right.name}" in r.stderr
+
+
+def test_an_unreadable_file_is_named_once_and_fails_the_run(tmp_path, run):
+    from tests.conftest import BROKEN
+
+    root, right = _repo(tmp_path)
+    shutil.copy(BROKEN / "truncated.json", right.parent / "truncated.json")
+    r = run("dedupe", root)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[0] == (f"{right.parent / 'truncated.json'}: truncated JSON (ends after 90 bytes)")

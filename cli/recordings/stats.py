@@ -204,18 +204,22 @@ def _colliding(groups: list[Any]) -> dict[str, Any]:
             "groups": [{"name": g.name, "files": list(g.files)} for g in groups]}
 
 
-def file_targets(files: list[str], cache: Any = None) -> dict[str, str]:
-    """file -> the path its request hashes to, for single-recording files of recorders with hash rules."""
+def file_targets(files: list[str], cache: Any = None) -> tuple[dict[str, str], list[Problem]]:
+    """file -> the path its request hashes to, for single-recording files of recorders with hash rules; and
+    the files that could not be read."""
     from recordings.cache import cached_map
     from recordings.providers import digest
 
     result = CorpusStats()
+    problems: list[Problem] = []
     _SESSIONS.clear()
     for item in cached_map(file_stats, files, "stats" + digest(), _encode, _decode, cache):
         if isinstance(item, list):
             for s in item:
                 result.add(s)
-    return result.targets()
+        elif isinstance(item, Problem) and not item.foreign:
+            problems.append(item)
+    return result.targets(), problems
 
 
 def _host(url: str | None) -> str:

@@ -46,7 +46,9 @@ def dedupe_command(
     found = find(paths, command="dedupe")
     problems = report_problems(list(found.problems))
     cache = open_cache(no_cache, root=project)
-    groups = plan(file_targets(found.files, cache), project)
+    targets, unreadable = file_targets(found.files, cache)
+    problems += report_problems(unreadable)  # one line each; they are neither kept nor removed, only named
+    groups = plan(targets, project)
     cache.save()
     removing = [f for g in groups for f in g.remove]
     undecided = [g for g in groups if g.keep is None]
