@@ -161,20 +161,28 @@ def test_collect_keeps_recordings_of_a_module_skipped_at_collection(tmp_path, ru
     assert sys.executable in data["source"]
 
 
+def _environment_at(env_dir, name: str = "python"):
+    """``env_dir/bin/<name>``: the tests' own interpreter, in an environment that sees the same packages
+    (when the tests run in a virtual environment, its pyvenv.cfg and lib/ come along)."""
+    python = env_dir / "bin" / name
+    python.parent.mkdir(parents=True)
+    python.symlink_to(sys.executable)
+    if sys.prefix != sys.base_prefix:
+        shutil.copy(os.path.join(sys.prefix, "pyvenv.cfg"), env_dir / "pyvenv.cfg")
+        (env_dir / "lib").symlink_to(os.path.join(sys.prefix, "lib"))
+    return python
+
+
 def test_collect_uses_the_projects_virtual_environment(tmp_path, run):
     root = project(tmp_path, {"tests/s/test_ok.py": "def test_b():\n    pass\n"})
     make_recording(root / "tests/s/recordings", "tests/s/test_ok.py::test_b")
-    venv_python = root / ".venv" / "bin" / "python"
-    venv_python.parent.mkdir(parents=True)
-    venv_python.symlink_to(sys.executable)
+    venv_python = _environment_at(root / ".venv")
     r = run("prune", root, "--root", root, "--collect", "--dry-run", "--format", "json", env={"VIRTUAL_ENV": ""})
-    assert str(venv_python) in json.loads(r.stdout)["source"]
+    assert str(venv_python) in json.loads(r.stdout)["source"], r.stderr
     # configured in [tool.recordings]
-    other = root / "py" / "python3"
-    other.parent.mkdir()
-    other.symlink_to(sys.executable)
+    other = _environment_at(root / "py", "python3")
     (root / "pyproject.toml").write_text("[project]\nname = 'p'\nversion = '0'\n[tool.recordings]\n"
-                                         "python = 'py/python3'\n")
+                                         "python = 'py/bin/python3'\n")
     r = run("prune", root, "--root", root, "--collect", "--dry-run", "--format", "json", env={"VIRTUAL_ENV": ""})
     assert str(other) in json.loads(r.stdout)["source"]
 
