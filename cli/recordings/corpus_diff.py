@@ -327,13 +327,19 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
         result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=False, where=where))
 
     # pair unmatched files: first by an identical request (moved), then by (test_id, endpoint) when the
-    # pairing is unique (renamed: the request changed, so did its hash)
+    # pairing is unique (renamed: the request changed, so did its hash); each file is parsed once for both
+    summaries: dict[tuple[bool, str], Any] = {}
+
     def keyed(items: dict[str, tuple[Entry, bytes | str]], by_request: bool) -> dict[tuple, list[str]]:
         keys: dict[tuple, list[str]] = {}
+        side = items is unmatched_old
         for name, (e, raw) in items.items():
             if isinstance(raw, str):
                 continue
-            key = _request_key(e.rel, raw) if by_request else _owner_key(e.rel, raw)
+            if (side, name) not in summaries:
+                summaries[side, name] = _summary(e.rel, raw)
+            found = summaries[side, name]
+            key = _request_key(e.rel, raw, found) if by_request else _owner_key(found)
             if key is not None:
                 keys.setdefault(key, []).append(name)
         return keys
@@ -346,10 +352,10 @@ def diff_corpora(old: Source, new: Source, show_unchanged: bool = True) -> Corpu
                 (oe, ob), (ne, nb) = unmatched_old.pop(onames[0]), unmatched_new.pop(nnames[0])
                 result.files.append(_compare(oe.rel, ob, ne.rel, nb, renamed=not by_request, moved=by_request,
                                              where=where))
-    for _name, (e, raw) in unmatched_old.items():
-        result.files.append(_single(REMOVED, e.rel, raw, old=True))
-    for _name, (e, raw) in unmatched_new.items():
-        result.files.append(_single(ADDED, e.rel, raw, old=False))
+    for name, (e, raw) in unmatched_old.items():
+        result.files.append(_single(REMOVED, e.rel, raw, old=True, found=summaries.get((True, name))))
+    for name, (e, raw) in unmatched_new.items():
+        result.files.append(_single(ADDED, e.rel, raw, old=False, found=summaries.get((False, name))))
     result.files = _with_odd_types(result.files, new_types)
     result.files.sort(key=lambda f: (not f.breaks, f.new or f.old or ""))  # what breaks replay comes first
     if not show_unchanged:
@@ -378,14 +384,19 @@ def _with_odd_types(files: list[FileDiff], new_types: dict[Any, dict[str, list[s
     return out
 
 
-def _single(status: str, rel: str, raw: bytes | str, old: bool) -> FileDiff:
+def _single(status: str, rel: str, raw: bytes | str, old: bool, found: Any = None) -> FileDiff:
+    """An added or removed file (``found``: its :func:`_summary`, when the pairing already read it)."""
     if isinstance(raw, str):
         return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=raw)
-    try:
-        doc = parse_file(rel, raw)
-    except LoadError as exc:
-        return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel), reason=exc.reason)
-    found = _summary(rel, raw)
+    if found is not None:
+        doc = found[1]
+    else:
+        try:
+            doc = parse_file(rel, raw)
+        except LoadError as exc:
+            return FileDiff(UNREADABLE, rel if old else None, None if old else rel, _suite(rel),
+                            reason=exc.reason)
+        found = _summary(rel, raw)
     breaks: tuple[str, ...] = ()
     if not old:  # an added file whose name its request does not hash to: replay will not find it either
         try:
@@ -407,20 +418,19 @@ def _summary(rel: str, raw: bytes) -> Any:
         return None
 
 
-def _owner_key(rel: str, raw: bytes) -> tuple | None:
-    found = _summary(rel, raw)
+def _owner_key(found: Any) -> tuple | None:
+    """(test id, endpoint, kind) of a file's :func:`_summary`."""
     if found is None:
         return None
     r = found[2]
     return (r.test_id, r.endpoint, r.kind.value)
 
 
-def _request_key(rel: str, raw: bytes) -> tuple | None:
-    """The request as a test sends it, of a file holding one exchange (None for the others): a recording
-    moved to another folder keeps it, whatever its test id or name became."""
+def _request_key(rel: str, raw: bytes, found: Any) -> tuple | None:
+    """The request as a test sends it, of a file holding one exchange (None for the others; ``found``: its
+    :func:`_summary`): a recording moved to another folder keeps it, whatever its test id or name became."""
     import orjson
 
-    found = _summary(rel, raw)
     if found is None or not found[0].one_per_file:
         return None
     fmt, doc, r = found
@@ -583,9 +593,13 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
         breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, where))
         test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb) if status == CHANGED else \
             (None, [], [], [])
-        if test is None:
-            found = _summary(nrel, nb)
-            test = found[2].test_id if found else None
+        if test is None:  # from the document already parsed
+            from recordings.formats import format_for_file
+
+            try:
+                test = format_for_file(nrel, nb).summarize(nrel, nd, len(nb)).test_id
+            except (LoadError, RecursionError):
+                test = None
     except (LoadError, RecursionError):
         breaks, test, fields, detail, answer = (), None, [], [], []
     if moved and status != CHANGED:
