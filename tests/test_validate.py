@@ -493,7 +493,7 @@ def test_type_flags_a_package_renamed_since_only_once_the_new_name_is_in_use(tmp
 
 
 def test_type_names_are_the_classes_replay_imports():
-    from recordings.formats.llamastack.rules.type import type_names
+    from recordings.formats.llamastack.document import type_names
 
     stream = {"response": {"body": [{"__type__": "a.b.C", "__data__": {"content": '"__type__": "x.y.Z"'}},
                                     {"__type__": "a.b.C"}, {"__type__": "d.E"}, {"__type__": "notdotted"}, "text"]}}

@@ -32,17 +32,26 @@ def is_normalized(path: str, doc: Any) -> bool:
 def _dump(doc: Any, settings: tuple[str, int | None, bool] = ("c", None, False)) -> bytes:
     """The document as a YAML dumper with these settings writes it: (libyaml's ``c`` or PyYAML's ``python``
     emitter, the line width or None for the default of 80, whether non-ASCII is written as is)."""
+    import io
+
+    out = io.StringIO()
+    _emit(_represented(doc), settings, out)
+    return out.getvalue().encode("utf-8")
+
+
+def _emit(node: Any, settings: tuple[str, int | None, bool], stream: Any) -> None:
+    """Write a represented document into ``stream`` as the dumper with ``settings`` writes it."""
     import yaml
 
     emitter, width, unicode = settings
-    dumper = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
-    kwargs: dict[str, Any] = {}
-    if width is not None:
-        kwargs["width"] = width
-    if unicode:
-        kwargs["allow_unicode"] = True
-    out = yaml.dump(doc, Dumper=dumper, **kwargs)
-    return out.encode("utf-8") if isinstance(out, str) else out
+    cls = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
+    dumper = cls(stream, width=width, allow_unicode=unicode or None)
+    try:
+        dumper.open()
+        dumper.serialize(node)
+        dumper.close()
+    finally:
+        dumper.dispose()
 
 
 class _Differs(Exception):
@@ -79,20 +88,11 @@ def _represented(doc: Any) -> Any:
 
 def _reproduces(node: Any, settings: tuple[str, int | None, bool], raw: bytes) -> bool:
     """Whether emitting ``node`` with ``settings`` writes exactly ``raw`` (stopped at the first difference)."""
-    import yaml
-
-    emitter, width, unicode = settings
-    cls = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
     stream = _Compare(raw)
-    dumper = cls(stream, width=width, allow_unicode=unicode or None)
     try:
-        dumper.open()
-        dumper.serialize(node)
-        dumper.close()
+        _emit(node, settings, stream)
     except _Differs:
         return False
-    finally:
-        dumper.dispose()
     return stream.pos == len(raw)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from recordings.formats.llamastack.document import RENAMED_PACKAGES, odd_types, type_names  # noqa: F401
+from recordings.formats.llamastack.document import odd_types
 from recordings.rules.types import CorpusKeys, Finding
 
 ID = "type"
