@@ -103,6 +103,8 @@ def decide(collisions: list[Collision], root: str) -> None:
 
 
 def fingerprint(path: str) -> str:
+    """The sha256 of a file's bytes: what a plan records of a file it will act on, to check it again before
+    acting (OSError when the file cannot be read)."""
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 

@@ -9,7 +9,6 @@ folder lies outside the project root, or that is a symbolic link, is never writt
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -30,9 +29,11 @@ class Item:
 
 
 def _digest(path: str) -> str | None:
+    """:func:`recordings.collisions.fingerprint`, or None for a file that is not there."""
+    from recordings.collisions import fingerprint
+
     try:
-        with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()
+        return fingerprint(path)
     except FileNotFoundError:
         return None
 

@@ -133,6 +133,15 @@ def proven_root(root: str | None, paths: list[str] | None, command: str) -> str:
     return found_root.path
 
 
+def note_restore(removed: list[str], untracked: set[str]) -> None:
+    """After deleting files in a git work tree: the command that brings back the ones git tracks."""
+    from recordings.output.terminal import shell_command
+
+    restorable = [p for p in removed if p not in untracked]
+    if restorable:
+        note("to restore: " + shell_command(["git", "checkout", "--", *restorable]))
+
+
 def visible_path(path: str) -> str:
     from recordings.output.terminal import visible
 

@@ -9,7 +9,8 @@ import typer
 
 from recordings.commands import app
 from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, NO_CACHE_HELP, ROOT_HELP, OutputFormat,
-                                        default_paths, find, note, open_cache, proven_root, report_problems)
+                                        default_paths, find, note, note_restore, open_cache, proven_root,
+                                        report_problems)
 
 
 @app.command("dedupe")
@@ -37,7 +38,6 @@ def dedupe_command(
     from recordings.collisions import plan, remove
     from recordings.output.deduping import render_dedupe
     from recordings.output.jsonout import write_json
-    from recordings.output.terminal import shell_command
     from recordings.prune import git_status
     from recordings.stats import file_targets
 
@@ -78,7 +78,5 @@ def dedupe_command(
     note(f"{'moved' if trash else 'deleted'} {len(removed)} recording{'s' if len(removed) != 1 else ''}"
          + (f" into {trash}" if trash else ""))
     if in_git and not trash:
-        restorable = [p for p in removed if p not in untracked]
-        if restorable:
-            note("to restore: " + shell_command(["git", "checkout", "--", *restorable]))
+        note_restore(removed, untracked)
     raise typer.Exit(EXIT_FINDINGS if failed or problems else EXIT_CLEAN)

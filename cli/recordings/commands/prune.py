@@ -11,8 +11,8 @@ from typer.core import TyperCommand
 
 from recordings.commands import app
 from recordings.commands.common import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, NO_CACHE_HELP, ROOT_HELP,
-                                        VERBOSE_HELP, OutputFormat, default_paths, find, note, open_cache, proven_root,
-                                        report_kept, report_problems)
+                                        VERBOSE_HELP, OutputFormat, default_paths, find, note, note_restore, open_cache,
+                                        proven_root, report_kept, report_problems)
 
 
 def scan_recordings(paths, cache, quiet: bool = False):
@@ -81,7 +81,7 @@ def prune_command(
     """Remove recordings whose test no longer exists; shows the plan first."""
     from recordings.output.jsonout import write_json
     from recordings.output.pruning import render_plan, render_usage
-    from recordings.output.terminal import human_size, shell_command, visible
+    from recordings.output.terminal import human_size, visible
     from recordings.prune import git_status, plan, remove
 
     paths = default_paths(paths, root)
@@ -173,7 +173,5 @@ def prune_command(
          + (f" into {trash}" if trash else ""))
     if in_git and not trash:
         not_removed = {f for f, _ in failed}
-        restorable = [p for p in orphan_paths if p not in untracked and p not in not_removed]
-        if restorable:
-            note("to restore: " + shell_command(["git", "checkout", "--", *restorable]))
+        note_restore([p for p in orphan_paths if p not in not_removed], untracked)
     raise typer.Exit(EXIT_FINDINGS if failed or problems else EXIT_CLEAN)
