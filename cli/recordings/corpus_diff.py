@@ -447,7 +447,7 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
     is new), the classes its response is rebuilt from changed, or (a cassette) an interaction's request
     changed in a field the project's ``match_on`` matches on (read from under ``where``)."""
     from recordings.formats import format_for_file
-    from recordings.names import hash_of_name, stem
+    from recordings.names import hash_of_name, names_hash, stem
 
     out: list[str] = []
     fmt = format_for_file(nrel, nb)
@@ -460,8 +460,7 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
                 return True, None
             if h is None:
                 return True, None
-            have = hash_of_name(stem(rel))
-            return h == have or (len(have) == 12 and h.startswith(have)), h
+            return names_hash(stem(rel), h), h
 
         now, h = matches(nrel, nd, nb)
         before = matches(orel, od, ob)[0] if orel is not None and ob is not None else True

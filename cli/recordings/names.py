@@ -29,6 +29,13 @@ def stem(path: str) -> str:
     return name
 
 
+def names_hash(name_stem: str, request_hash: str) -> bool:
+    """Whether a file stem names this request hash: the full hash, or a legacy name's first 12 characters
+    (``models-<hash>-<digest>`` stems by their hash part)."""
+    have = hash_of_name(name_stem)
+    return request_hash == have or (len(have) == 12 and request_hash.startswith(have))
+
+
 def hash_of_name(name_stem: str) -> str:
     """The request-hash part of a file stem (``models-<hash>-<digest>`` → ``<hash>``)."""
     if name_stem.startswith("models-"):

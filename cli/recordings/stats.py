@@ -11,7 +11,7 @@ from recordings.errors import LoadError
 from recordings.formats import format_for_file
 from recordings.loader import load
 from recordings.model import Problem, Recording
-from recordings.names import hash_of_name
+from recordings.names import names_hash
 from recordings.protocols import quick_usage
 
 
@@ -54,8 +54,7 @@ def file_stats(path: str) -> list[FileStats] | Problem:
             name_ok: bool | None = None
             h = fmt.hashing.hash_of(rec, loaded.doc) if fmt.hashing is not None else None
             if h is not None:
-                have = hash_of_name(rec.id)
-                name_ok = h == have or (len(have) == 12 and h.startswith(have))
+                name_ok = names_hash(rec.id, h)
             normalized = fmt.normalization is None or fmt.normalization.is_normalized(path, loaded.doc)
             out.append(FileStats(rec, prompt, completion, name_ok, normalized, None if name_ok is not False else h,
                                  size, prunable))

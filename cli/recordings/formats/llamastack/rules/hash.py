@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from recordings.rules.types import FileContext, Finding
-from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, hash_of_name, stem
+from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, hash_of_name, names_hash, stem
 from recordings.formats.llamastack.hashing import request_hash
 from recordings.model import Kind
 
@@ -56,13 +56,11 @@ def check(ctx: FileContext) -> Iterator[Finding]:
     h = computed_hash(ctx)
     if h is None:
         return
-    have = hash_of_name(s)
-    legacy = LEGACY.match(s) or LEGACY_MODELS.match(s)
-    if (legacy and h[:12] == have) or h == have:
+    if names_hash(s, h):
         return
     if _BIG_INTEGER.search(ctx.raw):  # orjson read an integer past 64 bits as a float: decide on an exact reading
         h = exact_hash(ctx) or h
-    if (legacy and h[:12] == have) or h == have:
+    if names_hash(s, h):
         return
     yield ctx.finding((ID, SEVERITY), f"replay will not find this recording: its request hashes to {h[:12]}…, "
-                                      f"not {have[:12]}… (recorded under older rules or renamed)")
+                                      f"not {hash_of_name(s)[:12]}… (recorded under older rules or renamed)")
