@@ -59,9 +59,9 @@ def changes(root: str, base: str) -> tuple[list[Item], Any]:
 
 
 def matches(item: Item, pattern: str) -> bool:
-    from recordings.sources import _matches
+    from recordings.sources import path_matches
 
-    return any(_matches(p, pattern) for p in item.paths)
+    return any(path_matches(p, pattern) for p in item.paths)
 
 
 def reject(item: Item, root: str, base: str) -> tuple[str, str]:

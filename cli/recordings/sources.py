@@ -157,7 +157,7 @@ class GitSource(Source):
             self._batch = None
 
 
-def _matches(rel: str, pattern: str) -> bool:
+def path_matches(rel: str, pattern: str) -> bool:
     """Whether ``rel`` is ``pattern``, lies below it, or matches it as a glob (``*`` and ``?`` cross folders)."""
     import fnmatch
 
@@ -183,7 +183,7 @@ class Limited(Source):
     def entries(self) -> list[Entry]:
         out = []
         for e in self.inner.entries():
-            hits = [p for p in self.patterns if _matches(e.rel, p)]
+            hits = [p for p in self.patterns if path_matches(e.rel, p)]
             if hits:
                 self.matched.update(hits)
                 out.append(e)

@@ -54,17 +54,15 @@ def review_command(
     if not items:
         note(f"no recording changed since {base}")
         raise typer.Exit(EXIT_CLEAN)
+    from recordings.corpus_diff import CorpusDiff
+    from recordings.output.terminal import visible
+
     interactive = not accept and not reject
     if interactive and not sys.stdin.isatty():
-        from recordings.corpus_diff import CorpusDiff
-
         render_files(CorpusDiff([i.diff for i in items]), sys.stdout, name_only=True)
         note(f"{len(items)} recordings changed since {base}; not at a terminal and no --accept/--reject: "
              "nothing changed")
         raise typer.Exit(EXIT_FINDINGS)
-    from recordings.corpus_diff import CorpusDiff
-    from recordings.output.terminal import visible
-
     outcome: dict[str, int] = {KEPT: 0, RESTORED: 0, DELETED: 0, SKIPPED: 0, REFUSED: 0}
     for n, item in enumerate(items, 1):
         if interactive:
