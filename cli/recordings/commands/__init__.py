@@ -37,12 +37,14 @@ def _keep_argument_help() -> None:
         original(self, *args, help=help, **kwargs)
         self.help = help
 
-    init.keeps_help = True  # type: ignore[attr-defined]
-    core.TyperArgument.__init__ = init  # type: ignore[method-assign]
+    # setattr, not assignment: which of these the installed typer and click declare differs by version,
+    # and a "type: ignore" that one version needs is an unused-ignore error under another
+    setattr(init, "keeps_help", True)  # noqa: B010
+    setattr(core.TyperArgument, "__init__", init)  # noqa: B010
     # click 8.4 lists documented arguments itself ("Positional arguments"); typer's own "Arguments" section
     # already does, with their defaults: one list, not two
     if hasattr(core.TyperCommand, "format_arguments"):
-        core.TyperCommand.format_arguments = lambda self, ctx, formatter: None  # type: ignore[method-assign]
+        setattr(core.TyperCommand, "format_arguments", lambda self, ctx, formatter: None)  # noqa: B010
 
 
 _keep_argument_help()
