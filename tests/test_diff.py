@@ -534,3 +534,37 @@ def test_an_added_recording_typed_unlike_the_rest_of_the_corpus_breaks_replay(tm
     assert added["replay_breaking"][0].startswith(
         "__type__ openai.types.completions.Completion: the 2 other recordings of Completion use "
         "openai.types.completion.Completion")
+
+
+def test_a_cassette_moved_beside_one_of_its_name_is_paired_and_files_of_no_known_test_are_not(tmp_path, run):
+    """Two cassettes of one name (two modules' ``test_prompt.yaml``) are matched by path; one of them moved
+    with its bytes is still paired by the requests it holds. A removed and an added cassette whose tests are
+    not known share only an endpoint: that is no proof of a rename, so they stay a removal and an addition."""
+    import yaml
+
+    a, b = tmp_path / "old", tmp_path / "new"
+    for side in (a, b):
+        shutil.copytree(SAMPLE / "vcr", side)
+    cassettes = "tests/cassettes"
+    original = a / cassettes / "test_weather" / "test_weather_stream.yaml"
+    doc = yaml.safe_load(original.read_text())
+    for side in (a, b):  # a second cassette of the same name, in another module's folder
+        (side / cassettes / "test_other").mkdir()
+        shutil.copy(original, side / cassettes / "test_other" / "test_weather_stream.yaml")
+    moved = b / cassettes / "test_moved" / "test_weather_stream.yaml"
+    moved.parent.mkdir()
+    (b / cassettes / "test_weather" / "test_weather_stream.yaml").rename(moved)
+    # written by no test's naming: a removal in A, and an addition in B to the same endpoint
+    doc["interactions"][0]["request"]["body"] = "removed"
+    (a / cassettes / "test_weather" / "unnamed_one.yaml").write_text(yaml.safe_dump(doc))
+    doc["interactions"][0]["request"]["body"] = "added"
+    (b / cassettes / "test_weather" / "unnamed_two.yaml").write_text(yaml.safe_dump(doc))
+
+    d = json.loads(run("diff", a, b, "--format", "json").stdout)
+    by = {(f["status"], f["old"], f["new"]) for f in d["files"] if f["status"] != "unchanged"}
+    assert by == {
+        ("moved", f"{cassettes}/test_weather/test_weather_stream.yaml", f"{cassettes}/test_moved/test_weather_stream.yaml"),
+        ("removed", f"{cassettes}/test_weather/unnamed_one.yaml", None),
+        ("added", None, f"{cassettes}/test_weather/unnamed_two.yaml"),
+    }
+    assert (d["summary"]["moved"], d["summary"]["renamed"]) == (1, 0)

@@ -419,24 +419,29 @@ def _summary(rel: str, raw: bytes) -> Any:
 
 
 def _owner_key(found: Any) -> tuple | None:
-    """(test id, endpoint, kind) of a file's :func:`_summary`."""
-    if found is None:
+    """(test id, endpoint, kind) of a file's :func:`_summary`; None when its test is not known, since two
+    files that only share an endpoint are not one recording renamed."""
+    if found is None or found[2].test_id is None:
         return None
     r = found[2]
     return (r.test_id, r.endpoint, r.kind.value)
 
 
 def _request_key(rel: str, raw: bytes, found: Any) -> tuple | None:
-    """The request as a test sends it, of a file holding one exchange (None for the others; ``found``: its
-    :func:`_summary`): a recording moved to another folder keeps it, whatever its test id or name became."""
+    """The requests as a test sends them, in order, of every exchange in a file (``found``: its
+    :func:`_summary`): a recording moved to another folder keeps them, whatever its test id or name became.
+    A cassette moved beside another of the same name is paired by them too; two files that send the same
+    requests are paired with neither (the caller pairs only a key found once on each side)."""
     import orjson
 
-    if found is None or not found[0].one_per_file:
+    if found is None:
         return None
     fmt, doc, r = found
     try:
-        e = exchanges_of(rel, doc, raw)[0]
-        return (r.kind.value, orjson.dumps(fmt.diff_request(e)[0], option=orjson.OPT_SORT_KEYS))
+        sent = [fmt.diff_request(e)[0] for e in exchanges_of(rel, doc, raw)]
+        if not sent:
+            return None
+        return (r.kind.value, orjson.dumps(sent, option=orjson.OPT_SORT_KEYS))
     except (LoadError, IndexError, TypeError, orjson.JSONEncodeError, RecursionError):
         return None
 
