@@ -39,6 +39,8 @@ class PytestConfig:
     import_mode: str = "prepend"
     noconftest: bool = False
     dependencies: frozenset[str] = field(default_factory=frozenset)  # test plugins the project declares
+    # folder -> its conftest chain, asked once per folder of a run (the files do not change under it)
+    _chains: dict[str, list[str]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def confcutdir(self) -> str:
@@ -63,6 +65,12 @@ class PytestConfig:
         if self.noconftest:
             return []
         folder = os.path.abspath(folder)
+        known = self._chains.get(folder)
+        if known is None:
+            known = self._chains[folder] = self._conftests(folder)
+        return list(known)
+
+    def _conftests(self, folder: str) -> list[str]:
         stop = self.confcutdir
         chain = []
         d = folder

@@ -412,6 +412,7 @@ class ProjectNaming:
         self.unknown_folders: list[ModuleInfo] = []  # modules whose folder is computed at run time
         self.unreadable: list[str] = []  # test folders and files that could not be read, with the reason
         self._files: Any = None  # a presence.Checker, made when an orphan verdict needs one
+        self._schemes: dict[tuple[str, str], Scheme] = {}  # (module path, plugin) -> its naming, read once
         self._build()
 
     # --- reading the project ---
@@ -554,6 +555,14 @@ class ProjectNaming:
         return Doubt(exc.reason, f"{os.path.relpath(file, self.root).replace(os.sep, '/')}:{line}")
 
     def scheme(self, module: ModuleInfo, plugin: str) -> Scheme:
+        """How ``plugin`` names the cassettes of ``module``'s tests (folder, name, suffix), or what stops it."""
+        key = (module.path, plugin)
+        known = self._schemes.get(key)
+        if known is None:
+            known = self._schemes[key] = self._scheme(module, plugin)
+        return known
+
+    def _scheme(self, module: ModuleInfo, plugin: str) -> Scheme:
         blockers: list[Doubt] = []
         vcr = self._definition(module, "vcr")
         if isinstance(vcr, Doubt):
