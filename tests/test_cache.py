@@ -287,3 +287,43 @@ def test_repeat_validate_reads_nothing(tmp_path, run, monkeypatch):
 
     monkeypatch.setattr(validate_mod, "check_file", boom)
     assert run("validate", corpus, "--format", "json").stdout == first.stdout
+
+
+def test_a_repeat_ls_recalls_the_tests_of_cassettes_until_a_test_file_changes(tmp_path, run, monkeypatch):
+    """The tests of cassettes are worked out from the project's test modules; a repeat run over an unchanged
+    project recalls them from the cache instead of reading the modules again, and any edit reads them anew."""
+    project = tmp_path / "vcr"
+    shutil.copytree(SAMPLE / "vcr", project)
+    old = time.time() - 60
+    for p in project.rglob("*"):
+        os.utime(p, (old, old))
+    CORPUS.append(str(project))
+    first = json.loads(run("ls", project, "--format", "json").stdout)
+    assert {d["test_id"] for d in first} == {"tests/test_weather.py::test_weather_stream"}
+
+    import recordings.formats.vcr.naming as naming
+
+    built: list[str] = []
+    original = naming.ProjectNaming.__init__
+
+    def counting(self, root):
+        built.append(root)
+        original(self, root)
+
+    monkeypatch.setattr(naming.ProjectNaming, "__init__", counting)
+    monkeypatch.setattr(naming, "_PROJECTS", {})  # as in a new process
+    assert json.loads(run("ls", project, "--format", "json").stdout) == first
+    assert built == []  # recalled: no test module was read
+
+    test_file = project / "tests/test_weather.py"
+    test_file.write_text("import pytest\n\n\n@pytest.mark.default_cassette('test_weather_stream.yaml')\n"
+                         "def test_weather_v2():\n    pass\n")
+    os.utime(test_file, (old + 5, old + 5))
+    third = json.loads(run("ls", project, "--format", "json").stdout)
+    assert built == [str(project)]
+    assert {d["test_id"] for d in third} == {"tests/test_weather.py::test_weather_v2"}  # the edit was seen
+
+    # a verdict is never recalled: prune, in a new process, reads the test modules again
+    monkeypatch.setattr(naming, "_PROJECTS", {})
+    run("prune", project, "--dry-run")
+    assert len(built) == 2

@@ -187,6 +187,29 @@ class Cache:
         self._section(section)[key] = [self.stamp(st), orjson.dumps(value).decode()]
         self.dirty = True
 
+    def get_value(self, section: str, key: str) -> Any:
+        """A value stored under ``key`` (a folder's path) that is not tied to one file's stamp: its owner
+        checks whether it still holds. None when absent."""
+        if not self.enabled:
+            return None
+        key = os.path.abspath(key)
+        entry = self._section(section).get(key)
+        if entry is None:
+            return None
+        self.used.add(key)
+        try:
+            return orjson.loads(entry[1])
+        except (orjson.JSONDecodeError, TypeError, IndexError):
+            return None
+
+    def put_value(self, section: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        key = os.path.abspath(key)
+        self.used.add(key)
+        self._section(section)[key] = [[], orjson.dumps(value).decode()]
+        self.dirty = True
+
     def prune_entries(self) -> int:
         """Drop entries of files that are gone, and past :data:`MAX_ENTRIES` the ones this run did not
         use. Returns how many files went. Only the sections this run read are looked through; a file

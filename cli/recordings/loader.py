@@ -107,6 +107,10 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | EmptyF
     from recordings.providers import digest
 
     section = "recording" + digest()  # a recording's provider follows the project's host map
+    # each recorder's tests as an earlier run found them, kept in the cache under the corpus's root folder
+    remembered = cache is not None and cache.enabled and cache.root is not None
+    earlier = cache.get_value(ATTRIBUTION, cache.root) if remembered else None
+    earlier = earlier if isinstance(earlier, dict) else {}
     for path, item in zip(files, cached_map(scan_one, files, section, _encode, _decode, cache)):
         if isinstance(item, list):
             if not item:
@@ -114,11 +118,22 @@ def scan(files: Iterable[str], cache: Any = None) -> Iterator[Recording | EmptyF
             else:
                 fmt = format_for_file(item[0].path)
                 if fmt.name not in sessions:
-                    sessions[fmt.name] = fmt.test_attribution()
+                    sessions[fmt.name] = attribution = fmt.test_attribution()
+                    if attribution is not None and fmt.name in earlier:
+                        attribution.recall(earlier[fmt.name])
                 item = with_tests(item, sessions[fmt.name])
             yield from item
         else:
             yield item
+    if remembered:  # for the next run (the cache was saved before the last file's tests were found)
+        found = {name: a.known() for name, a in sessions.items() if a is not None}
+        found = {name: known for name, known in found.items() if known is not None}
+        if found:
+            cache.put_value(ATTRIBUTION, cache.root, {**earlier, **found})
+            cache.save()
+
+
+ATTRIBUTION = "tests"  # the cache section of the recorders' test attributions: one entry, the corpus root
 
 
 def empty_file(path: str) -> EmptyFile:

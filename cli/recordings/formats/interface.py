@@ -56,6 +56,13 @@ class TestAttribution(Protocol):
 
     def judge(self, path: str, root: str, force: bool = False) -> Judgement: ...
 
+    def recall(self, known: Any) -> None:
+        """What :meth:`known` gave an earlier run, kept by the caller (the cache): tests of files whose
+        project is unchanged since need not be worked out again. A verdict (:meth:`judge`) never uses it."""
+
+    def known(self) -> Any:
+        """What this run found, JSON-able, for a later :meth:`recall`; None when there is nothing new."""
+
 
 class ExplainCorpus(Protocol):
     """What the core read of a project, for a recorder's replay lookups."""

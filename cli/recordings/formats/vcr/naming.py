@@ -952,20 +952,31 @@ def project_naming(root: str) -> ProjectNaming:
     return naming
 
 
-def _stamp(root: str) -> Any:
-    """Size and mtime of every Python and configuration file of the project: any edit, addition or removal
-    changes it."""
+def _stamp(root: str) -> str:
+    """A digest of the path, size, mtime, inode and mode of every Python and configuration file of the project, and
+    of every folder that could not be read: any edit, addition, removal or lost permission changes it. It is
+    the same in every process (a run's naming can be recalled by the next run while it is unchanged)."""
     out = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    unreadable: list[str] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append(f"{exc.filename}: {exc.errno}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
         for f in filenames:
             if f.endswith((".py", ".toml", ".ini", ".cfg")):
+                path = os.path.join(dirpath, f)
                 try:
-                    st = os.stat(os.path.join(dirpath, f))
-                except OSError:
+                    st = os.stat(path)
+                except OSError as exc:
+                    out.append(f"{path}\0{exc.errno}")
                     continue
-                out.append((dirpath, f, st.st_size, st.st_mtime_ns))
-    return hash(tuple(sorted(out)))
+                out.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_mode}")
+    digest = hashlib.blake2b(digest_size=16)
+    for item in sorted(out) + sorted(unreadable):
+        digest.update(item.encode("utf-8", "surrogateescape") + b"\n")
+    return digest.hexdigest()
 
 
 class Session:
@@ -976,6 +987,37 @@ class Session:
         self._projects: dict[str, ProjectNaming] = {}
         self._scopes: dict[str, str] = {}
         self._roots: dict[str, str] = {}
+        # what an earlier run found (recall), and this run's tests of cassettes per project: scope ->
+        # {"stamp": the project's files, "tests": {cassette path: test id or None}}
+        self._recalled: dict[str, Any] = {}
+        self._tests: dict[str, dict[str, Any]] = {}
+        self._changed: set[str] = set()
+
+    def recall(self, known: Any) -> None:
+        """The tests an earlier run found (what :meth:`known` gave it): used for a project whose files have not
+        changed since, so that a repeat ``ls`` need not read its test modules again. Anything malformed is
+        ignored. Only :meth:`test_of` uses them; a verdict (:meth:`judge`) is always worked out afresh."""
+        if isinstance(known, dict):
+            self._recalled = known
+
+    def known(self) -> dict[str, Any] | None:
+        """The tests this run found, per project, for :meth:`recall` (None when nothing new was found)."""
+        if not self._changed:
+            return None
+        merged = {**self._recalled, **self._tests}
+        return dict(list(merged.items())[-16:])  # the projects of this run last: kept first
+
+    def _memo(self, root: str) -> dict[str, Any]:
+        scope = self._scopes.get(root)
+        if scope is None:
+            scope = self._scopes[root] = naming_scope(root)
+        memo = self._tests.get(scope)
+        if memo is None:
+            stamp = _stamp(scope)
+            earlier = self._recalled.get(scope)
+            tests = earlier.get("tests") if isinstance(earlier, dict) and earlier.get("stamp") == stamp else None
+            memo = self._tests[scope] = {"stamp": stamp, "tests": dict(tests) if isinstance(tests, dict) else {}}
+        return memo
 
     def naming(self, root: str) -> ProjectNaming:
         scope = self._scopes.get(root)
@@ -1006,7 +1048,14 @@ class Session:
                     found = type(found)(os.sep.join(parts[:last]) or os.sep, None)
             root = self._roots[folder] = found.path
         try:
-            judged = self.judge(path, root)
+            memo = self._memo(root)
+            tests = memo["tests"]
+            key = os.path.abspath(path)
+            if key in tests and (tests[key] is None or isinstance(tests[key], str)):
+                return tests[key]
+            test_id = self.judge(path, root).test_id
         except (OSError, ValueError, RecursionError):
             return None
-        return judged.test_id
+        tests[key] = test_id
+        self._changed.add(memo["stamp"])
+        return test_id
