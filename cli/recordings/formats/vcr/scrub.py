@@ -43,8 +43,10 @@ def _emit(node: Any, settings: tuple[str, int | None, bool], stream: Any) -> Non
     """Write a represented document into ``stream`` as the dumper with ``settings`` writes it."""
     import yaml
 
+    from recordings.formats.vcr.yamlstyle import python_dumper
+
     emitter, width, unicode = settings
-    cls = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else yaml.Dumper
+    cls = getattr(yaml, "CDumper", yaml.Dumper) if emitter == "c" else python_dumper()
     dumper = cls(stream, width=width, allow_unicode=unicode or None)
     try:
         dumper.open()
@@ -159,8 +161,11 @@ def _dumper(doc: Any, raw: bytes) -> Callable[[Any], bytes] | None:
         return None
     node = _represented(doc)
     tried = _settings_to_try(raw)
-    # the files of one project share a few serializers: the settings that reproduced the last files go first
-    tried.sort(key=lambda st: _LAST_MATCH.index(st) if st in _LAST_MATCH else len(_LAST_MATCH))
+    # libyaml's emitter first, whatever the last files matched: a C emission that fails costs a fraction
+    # of a millisecond, while PyYAML's own emitter may run far into a file before it differs. Within
+    # each emitter, the files of one project share a few serializers: the settings that reproduced the
+    # last files go first.
+    tried.sort(key=lambda st: (st[0] != "c", _LAST_MATCH.index(st) if st in _LAST_MATCH else len(_LAST_MATCH)))
     for settings in tried:
         if _reproduces(node, settings, raw):
             _LAST_MATCH[:] = [settings, *[st for st in _LAST_MATCH if st != settings]][:4]
