@@ -215,3 +215,20 @@ def test_the_schema_rule_reads_the_shared_chat_pass_as_its_own_walk_would(items)
     finally:
         schema.chat_stream_of = real
     assert with_pass == walked
+
+
+@settings(max_examples=2000)
+@given(st.lists(st.one_of(st.sampled_from(["0.12345", "-3.14159265", "1.2345", ".1234", "7.", "12.123", "score: 0.5",
+                                           "document_id: ", ". ", "-", "9"]), st.text(max_size=4)),
+                max_size=10).map("".join))
+def test_a_request_string_is_normalized_as_the_recorder_does(text):
+    """The hash's string normalization skips its decimal rewriting only where no match could be found."""
+    from recordings.formats.llamastack import hashing
+
+    expected = text
+    for pattern, repl in ((hashing._SCORE, "score: __NORMALIZED__"), (hashing._ATTRIBUTES, ""),
+                          (hashing._DOCUMENT_ID, "document_id: __NORMALIZED__"),
+                          (hashing._CITATION, "<|__NORMALIZED__|>")):
+        expected = pattern.sub(repl, expected)
+    expected = hashing._FLOAT_IN_STRING.sub(lambda m: f"{float(m.group(0)):.5f}", expected)
+    assert hashing.normalize_string(text) == expected

@@ -19,6 +19,7 @@ from recordings.model import Kind
 MODEL_LIST_PATHS = frozenset({"/api/tags", "/v1/models", "/v1/openai/v1/models"})
 
 _FLOAT_IN_STRING = re.compile(r"(-?\d+\.\d{4,})")
+_DECIMALS = re.compile(r"\.\d{4}")  # what every match above holds; led by a literal, so found by a fast scan
 _SCORE = re.compile(r"score:\s*[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?")
 _ATTRIBUTES = re.compile(r",?\s*attributes:\s*\{[^}]*\}")
 _UUID = r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
@@ -40,7 +41,7 @@ def normalize_string(value: str) -> str:
         value = _DOCUMENT_ID.sub("document_id: __NORMALIZED__", value)
     if "<|" in value:
         value = _CITATION.sub("<|__NORMALIZED__|>", value)
-    if "." in value:
+    if "." in value and _DECIMALS.search(value):
         value = _FLOAT_IN_STRING.sub(_round_in_string, value)
     return value
 
