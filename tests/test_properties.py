@@ -232,3 +232,14 @@ def test_a_request_string_is_normalized_as_the_recorder_does(text):
         expected = pattern.sub(repl, expected)
     expected = hashing._FLOAT_IN_STRING.sub(lambda m: f"{float(m.group(0)):.5f}", expected)
     assert hashing.normalize_string(text) == expected
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.one_of(st.sampled_from([b"1" * 19, b"9" * 20, b"0", b"12345678901234567890123", b'"', b" ", b"a"]),
+                          st.binary(max_size=6)), max_size=12).map(b"".join))
+def test_a_big_integer_is_seen_where_a_regex_sees_twenty_digits(raw):
+    import re
+
+    from recordings.files import has_big_integer
+
+    assert has_big_integer(raw) == (re.search(rb"[0-9]{20}", raw) is not None)

@@ -113,6 +113,18 @@ def parse_json(path: str, raw: bytes) -> Any:
         raise LoadError(path, f"invalid JSON: {orjson_error}") from None
 
 
+# a run of 20 digits or more: the only numbers orjson reads differently from an exact reading (an integer
+# past 64 bits; floats are read to the same double by both). Looked for as twenty zeros in the bytes with
+# every digit made a zero and everything else a space: two passes in C, where a regex tries each position.
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_TWENTY = b"0" * 20
+
+
+def has_big_integer(raw: bytes) -> bool:
+    """Whether ``raw`` holds a run of 20 digits or more (a number an exact reading may read otherwise)."""
+    return _TWENTY in raw.translate(_DIGITS_AS_ZEROS)
+
+
 def exact_document(path: str, raw: bytes) -> dict[str, Any]:
     """The document read exactly, for decisions that rewrite or rename it.
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from recordings.rules.types import FileContext, Finding
 from recordings.names import FULL, LEGACY, LEGACY_MODELS, MODELS, hash_of_name, names_hash, stem
 from recordings.formats.llamastack.hashing import request_hash
 from recordings.model import Kind
+from recordings.files import has_big_integer
 
 ID = "hash"
 SEVERITY = "warning"
@@ -16,9 +16,6 @@ SUMMARY = "the request hash recomputed with the recorder's rules equals the file
 SCOPE = "file"
 
 
-# a run of 20 digits or more: the only numbers orjson reads differently from an exact reading (an integer
-# past 64 bits; floats are read to the same double by both)
-_BIG_INTEGER = re.compile(rb"[0-9]{20}")
 
 
 def computed_hash(ctx: FileContext) -> str | None:
@@ -58,7 +55,7 @@ def check(ctx: FileContext) -> Iterator[Finding]:
         return
     if names_hash(s, h):
         return
-    if _BIG_INTEGER.search(ctx.raw):  # orjson read an integer past 64 bits as a float: decide on an exact reading
+    if has_big_integer(ctx.raw):  # orjson read an integer past 64 bits as a float: decide on an exact reading
         h = exact_hash(ctx) or h
     if names_hash(s, h):
         return
