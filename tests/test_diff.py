@@ -409,6 +409,8 @@ def test_the_markdown_report_names_the_replay_breaking_files_and_keeps_recorded_
            "| 3 | 2 | 1 | 0 | 0 | 1 |" in md
     assert "**Replay-breaking (2)**" in md and "aaaaaaaaaaaa" in md.split("**Replay-breaking (2)**")[1].split("<details>")[0]
     assert md.count("<details><summary>") == 4  # one per test with a difference
+    moved = md.split("**Moved (1)**\n\n")[1].split("\n")[0]  # each moved pair by name, above the sections
+    assert moved.startswith("- `") and "` → `" in moved and md.index("**Moved (1)**") < md.index("<details>")
     inside = md.split("all bad ```")[0].rsplit("\n````diff\n", 1)
     assert len(inside) == 2  # the fence is longer than the backticks the answer holds
     short = run("diff", a, b, "--format", "markdown", "--max-bytes", "1000").stdout
@@ -568,3 +570,22 @@ def test_a_cassette_moved_beside_one_of_its_name_is_paired_and_files_of_no_known
         ("added", None, f"{cassettes}/test_weather/unnamed_two.yaml"),
     }
     assert (d["summary"]["moved"], d["summary"]["renamed"]) == (1, 0)
+
+
+def test_the_markdown_report_shows_changed_tests_before_tests_that_only_gained_files(tmp_path, run):
+    from recordings.formats.llamastack.hashing import request_hash
+    from recordings.model import Kind
+
+    a, b = _corpus_pair(tmp_path)
+    inf = b / "tests/integration/inference/recordings"
+    (inf / ("a" * 64 + ".json")).unlink()
+    added = load("e8791d493902")
+    added["test_id"] = "tests/integration/inference/a_first_by_name.py::test_added"  # sorts before every test
+    added["request"]["body"]["max_tokens"] = 7  # not the request of the file the other side removed
+    _write(inf / f"{request_hash(Kind.INFERENCE, added['request'], added['test_id'])}.json", added)
+    md = run("diff", a, b, "--format", "markdown").stdout
+    heads = [line for line in md.splitlines() if line.startswith("<details><summary>")]
+    only_added = next(i for i, h in enumerate(heads) if "a_first_by_name.py::test_added" in h)
+    answer_edited = sample_test_id("cfe08c6d0c8f")  # its answer changed; nothing about it breaks replay
+    changed = next(i for i, h in enumerate(heads) if f"<code>{answer_edited}</code>" in h)
+    assert changed < only_added and heads[only_added].endswith(": 1 added</summary>")

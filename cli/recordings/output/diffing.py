@@ -144,6 +144,9 @@ def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+MOVED_LISTED = 100  # moved pairs listed by name in a Markdown report, one short line each
+
+
 def render_markdown(d: CorpusDiff, stream: IO[str], old: str, new: str, max_bytes: int = 60_000,
                     rerun: str = "") -> None:
     """A report for a pull request comment or ``$GITHUB_STEP_SUMMARY``: a summary table, the replay-breaking
@@ -161,12 +164,24 @@ def render_markdown(d: CorpusDiff, stream: IO[str], old: str, new: str, max_byte
             parts.append(f"- `{_html(f.name)}`" + (f" ({_html(f.test)})" if f.test else "") + ": "
                          + "; ".join(_html(b) for b in f.breaks))
         parts.append("")
+    moved = [f for f in d.files if f.moved]
+    if moved:  # each pair on one line, so the pairing shows even when the sections are cut
+        parts.append(f"**Moved ({len(moved)})**\n")
+        for f in moved[:MOVED_LISTED]:
+            parts.append(f"- `{_html(f.old or '')}` → `{_html(f.new or '')}`"
+                         + (f": {_html(f.label)} ({_html(', '.join(f.what))})" if f.what else ""))
+        if len(moved) > MOVED_LISTED:
+            parts.append(f"- and {len(moved) - MOVED_LISTED} more")
+        parts.append("")
     head = "\n".join(parts) + "\n"
     stream.write(head)
     used = len(head.encode("utf-8"))
     shown_files = 0
     shown = [f for f in d.files if f.status not in (UNCHANGED,)]
-    sections = grouped(shown, "test")
+    # what a reviewer must read first: tests whose files break replay, then those with changes, then the
+    # ones that only gained or lost files (each group keeps its order by test)
+    sections = sorted(grouped(shown, "test"), key=lambda s: (not any(f.breaks for f in s[1]),
+                                                              not any(f.status == CHANGED for f in s[1])))
     for test, files in sections:
         body = [f"<details><summary><code>{_html(test or '(no test)')}</code>: "
                 + ", ".join(f"{n} {label}" for label, n in _labels(files)) + "</summary>\n"]
