@@ -589,3 +589,26 @@ def test_the_markdown_report_shows_changed_tests_before_tests_that_only_gained_f
     answer_edited = sample_test_id("cfe08c6d0c8f")  # its answer changed; nothing about it breaks replay
     changed = next(i for i, h in enumerate(heads) if f"<code>{answer_edited}</code>" in h)
     assert changed < only_added and heads[only_added].endswith(": 1 added</summary>")
+
+
+def test_one_pass_over_a_cassettes_pairs_finds_what_the_three_separate_passes_find(tmp_path):
+    """``_one_pass`` decodes each interaction once; its classification, matched-field breaks and details
+    are those of :func:`compare_files`, ``_matching_breaks`` and ``_details`` run one after the other."""
+    import yaml
+
+    from recordings.corpus_diff import _details, _matching_breaks, _one_pass, compare_files, parse_file
+
+    a, b = _cassette_pair(tmp_path, None)  # interaction #0 sent to another path
+    cassette = next((b / "tests" / "cassettes").rglob("*.yaml"))
+    doc = yaml.safe_load(cassette.read_text())
+    doc["interactions"][1]["response"]["headers"]["x-custom"] = ["changed"]  # a header a test may read
+    doc["interactions"].append(doc["interactions"][0])  # and one interaction more
+    cassette.write_text(yaml.safe_dump(doc))
+    rel = str(cassette.relative_to(b))
+    ob, nb = (a / rel).read_bytes(), cassette.read_bytes()
+    od, nd = parse_file(rel, ob), parse_file(rel, nb)
+    one = _one_pass(rel, od, ob, rel, nd, nb, str(b))
+    three = (compare_files(rel, od, rel, nd), _matching_breaks(rel, od, ob, rel, nd, nb, str(b)),
+             _details(rel, od, ob, rel, nd, nb))
+    assert one == three
+    assert one[0][0] == "changed" and one[1] and any("interaction added" in line for line in one[2][2])

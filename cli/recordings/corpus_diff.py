@@ -136,16 +136,28 @@ def compare_files(orel: str, od: Any, nrel: str, nd: Any) -> tuple[str, tuple[st
     noise: list[str] = []
     pairs = zip_longest(format_for_file(orel).iter_exchanges(orel, od, 0), recorder.iter_exchanges(nrel, nd, 0))
     for a, b in pairs:  # one pair held at a time: two files of a million interactions stay within memory
-        if a is None or b is None:
-            changed.append("interactions added" if a is None else "interactions removed")
-            continue
-        status, what = compare_exchanges(a, b, recorder)
-        (changed if status == CHANGED else noise).extend(w for w in what if w != "other fields")
-        a_h = {k.lower(): v for k, v in a.response.headers.items()}
-        b_h = {k.lower(): v for k, v in b.response.headers.items()}
-        keys = {k for k in set(a_h) | set(b_h) if a_h.get(k) != b_h.get(k)}
-        if keys:
-            noise.append("headers") if all(_volatile(k) for k in keys) else changed.append("response headers")
+        _classify_pair(a, b, recorder, changed, noise)
+    return _file_status(changed, noise)
+
+
+def _classify_pair(a: Exchange | None, b: Exchange | None, recorder: Any, changed: list[str],
+                   noise: list[str]) -> str | None:
+    """Add what differs between two exchanges at one index of two files to ``changed`` or ``noise``; the
+    exchanges' own comparison (CHANGED or NOISE, None when one side has no exchange there)."""
+    if a is None or b is None:
+        changed.append("interactions added" if a is None else "interactions removed")
+        return None
+    status, what = compare_exchanges(a, b, recorder)
+    (changed if status == CHANGED else noise).extend(w for w in what if w != "other fields")
+    a_h = {k.lower(): v for k, v in a.response.headers.items()}
+    b_h = {k.lower(): v for k, v in b.response.headers.items()}
+    keys = {k for k in set(a_h) | set(b_h) if a_h.get(k) != b_h.get(k)}
+    if keys:
+        noise.append("headers") if all(_volatile(k) for k in keys) else changed.append("response headers")
+    return status
+
+
+def _file_status(changed: list[str], noise: list[str]) -> tuple[str, tuple[str, ...]]:
     if changed:
         return CHANGED, tuple(dict.fromkeys(changed))
     return NOISE, tuple(dict.fromkeys(noise)) or ("other fields",)
@@ -447,7 +459,7 @@ def _request_key(rel: str, raw: bytes, found: Any) -> tuple | None:
 
 
 def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: Any, nb: bytes,
-                  where: str | None = None) -> list[str]:
+                  where: str | None = None, matching: list[str] | None = None) -> list[str]:
     """What in the new file breaks replay: its request no longer hashes to its name (it did before, or it
     is new), the classes its response is rebuilt from changed, or (a cassette) an interaction's request
     changed in a field the project's ``match_on`` matches on (read from under ``where``)."""
@@ -473,7 +485,9 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
             named = hash_of_name(stem(nrel))[:12]
             out.append(f"hash: its request and test id now hash to {h[:12] if h else '?'}…, not {named}…: "
                        "replay will not find it (re-record, or `recordings normalize --rehash`)")
-    if orel is not None and od is not None and ob is not None:
+    if matching is not None:  # already found by the pass over the pairs
+        out += matching
+    elif orel is not None and od is not None and ob is not None:
         out += _matching_breaks(orel, od, ob, nrel, nd, nb, where)
     old_types = fmt.replay_types(od) if orel is not None else ()
     new_types = fmt.replay_types(nd)
@@ -485,16 +499,34 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
     return out
 
 
-def _matching_breaks(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> list[str]:
+def _matched_names(recorder: Any, nrel: str, where: str | None) -> tuple[str, ...] | None:
+    """The request fields the project's replay matches this file's exchanges on (None: not read)."""
     import os
+
+    from recordings.project import find_root
+
+    path = os.path.join(where, nrel) if where else nrel
+    return recorder.matched_on(path, find_root(os.path.dirname(os.path.abspath(path))))
+
+
+MAX_MATCH_BREAKS = 5  # interactions named as matched-field changes; the rest said in one line
+
+
+def _matching_break(i: int, a: Exchange, b: Exchange, recorder: Any, names: tuple[str, ...]) -> str | None:
+    diff = recorder.matched_changes(a, b, names)
+    if not diff:
+        return None
+    return (f"match_on: interaction #{i}'s request changed in {', '.join(diff)} (matched on {', '.join(names)}): "
+            "a test that sends the old request no longer finds it")
+
+
+def _matching_breaks(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> list[str]:
     from itertools import zip_longest
 
     from recordings.formats import format_for_file
-    from recordings.project import find_root
 
     recorder = format_for_file(nrel, nb)
-    path = os.path.join(where, nrel) if where else nrel
-    names = recorder.matched_on(path, find_root(os.path.dirname(os.path.abspath(path))))
+    names = _matched_names(recorder, nrel, where)
     if not names:
         return []
     out = []
@@ -503,11 +535,10 @@ def _matching_breaks(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: byte
     for i, (a, b) in enumerate(pairs):
         if a is None or b is None:
             continue
-        diff = recorder.matched_changes(a, b, names)
-        if diff:
-            out.append(f"match_on: interaction #{i}'s request changed in {', '.join(diff)} (matched on "
-                       f"{', '.join(names)}): a test that sends the old request no longer finds it")
-        if len(out) >= 5:
+        found = _matching_break(i, a, b, recorder, names)
+        if found:
+            out.append(found)
+        if len(out) >= MAX_MATCH_BREAKS:
             out.append("… and more interactions whose matched fields changed")
             break
     return out
@@ -545,7 +576,10 @@ def _details(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes) -> tu
     from recordings.formats import format_for_file
 
     recorder = format_for_file(nrel, nb)
-    test, fields, detail, answer = None, [], [], []
+    test: str | None = None
+    fields: list[str] = []
+    detail: list[str] = []
+    answer: list[str] = []
     several = not recorder.one_per_file
     shown = 0
     pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
@@ -558,16 +592,62 @@ def _details(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes) -> tu
         if compare_exchanges(a, b, recorder)[0] != CHANGED:
             continue
         shown += 1
-        if shown > MAX_DETAIL_EXCHANGES:
-            continue
-        prefix = f"#{i} " if several else ""
-        fields += [prefix + f for f in _request_fields(a, b, recorder)]
-        detail += [prefix + line for line in deep_diff(a, b)]
-        names = (f"{orel}#{i}", f"{nrel}#{i}") if several else (orel, nrel)
-        answer += answer_diff(a, b, *names)
+        if shown <= MAX_DETAIL_EXCHANGES:
+            _detail_pair(i, a, b, recorder, orel, nrel, several, fields, detail, answer)
     if shown > MAX_DETAIL_EXCHANGES:
         detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
     return test, fields, detail, answer
+
+
+def _detail_pair(i: int, a: Exchange, b: Exchange, recorder: Any, orel: str, nrel: str, several: bool,
+                 fields: list[str], detail: list[str], answer: list[str]) -> None:
+    """The request fields, difference lines and answer diff of one changed pair, added to the lists."""
+    prefix = f"#{i} " if several else ""
+    fields += [prefix + f for f in _request_fields(a, b, recorder)]
+    detail += [prefix + line for line in deep_diff(a, b)]
+    names = (f"{orel}#{i}", f"{nrel}#{i}") if several else (orel, nrel)
+    answer += answer_diff(a, b, *names)
+
+
+def _one_pass(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> tuple[
+        tuple[str, tuple[str, ...]], list[str], tuple[str | None, list[str], list[str], list[str]]]:
+    """Two files of several exchanges (cassettes, HAR) read pair by pair once: what
+    :func:`compare_files`, :func:`_matching_breaks` and :func:`_details` each find, from one decoding of
+    each exchange (one pair held at a time)."""
+    from itertools import zip_longest
+
+    from recordings.formats import format_for_file
+
+    recorder = format_for_file(nrel, nb)
+    names = _matched_names(recorder, nrel, where)
+    changed: list[str] = []
+    noise: list[str] = []
+    matching: list[str] = []
+    test: str | None = None
+    fields: list[str] = []
+    detail: list[str] = []
+    answer: list[str] = []
+    shown = 0
+    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
+                        recorder.iter_exchanges(nrel, nd, len(nb)))
+    for i, (a, b) in enumerate(pairs):
+        status = _classify_pair(a, b, recorder, changed, noise)
+        if a is None or b is None:
+            detail.append(f"#{i} interaction {'added' if a is None else 'removed'}")
+            continue
+        test = test or b.test_id or a.test_id
+        if names and len(matching) <= MAX_MATCH_BREAKS:
+            found = _matching_break(i, a, b, recorder, names)
+            if found:
+                matching.append(found if len(matching) < MAX_MATCH_BREAKS else
+                                "… and more interactions whose matched fields changed")
+        if status == CHANGED:
+            shown += 1
+            if shown <= MAX_DETAIL_EXCHANGES:
+                _detail_pair(i, a, b, recorder, orel, nrel, True, fields, detail, answer)
+    if shown > MAX_DETAIL_EXCHANGES:
+        detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
+    return _file_status(changed, noise), matching, (test, fields, detail, answer)
 
 
 def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool, moved: bool = False,
@@ -587,19 +667,28 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
         nd = parse_file(nrel, nb)
     except LoadError as exc:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{nrel} (new): {exc.reason}")
+    from recordings.formats import format_for_file
+
+    passed: Any = None
     try:
-        status, what = compare_files(orel, od, nrel, nd)
+        if format_for_file(nrel, nb).diffs_headers:  # several exchanges a file: each decoded once
+            passed = _one_pass(orel, od, ob, nrel, nd, nb, where)
+            status, what = passed[0]
+        else:
+            status, what = compare_files(orel, od, nrel, nd)
     except LoadError as exc:  # a shape its recorder cannot read into exchanges
         return FileDiff(UNREADABLE, orel, nrel, suite, reason=f"{exc.path}: {exc.reason}")
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
     try:
-        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, where))
-        test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb) if status == CHANGED else \
-            (None, [], [], [])
+        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, where, passed[1] if passed else None))
+        if status != CHANGED:
+            test, fields, detail, answer = None, [], [], []
+        elif passed is not None:
+            test, fields, detail, answer = passed[2]
+        else:
+            test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb)
         if test is None:  # from the document already parsed
-            from recordings.formats import format_for_file
-
             try:
                 test = format_for_file(nrel, nb).summarize(nrel, nd, len(nb)).test_id
             except (LoadError, RecursionError):
