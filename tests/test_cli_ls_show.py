@@ -56,6 +56,19 @@ def test_ls_filters(run):
     assert len(_ids(run, "--no-streaming")) == 16
 
 
+def test_ls_selects_one_recorder_by_its_name_or_an_old_or_other_name(run):
+    har = ["capitals#0", "capitals#1"]
+    cassettes = ["test_gzip#0", "test_json#0", "test_lists#0", "test_parsed_", "test_weather", "test_weather"]
+    assert _ids(run, "--recorder", "har") == _ids(run, "--recorder", "Polly") == har
+    assert _ids(run, "--recorder", "vcr") == _ids(run, "--recorder", "cassettes") == cassettes
+    ogx = _ids(run, "--recorder", "ogx")
+    assert ogx == _ids(run, "--recorder", "llama-stack") and len(ogx) == 17  # the name until April 2026
+    assert not set(ogx) & set(har + cassettes)
+    r = run("ls", SAMPLE, "--recorder", "nope")
+    assert r.exit_code == 2
+    assert "unknown recorder 'nope'; choose from ogx (llama-stack, llamastack, llama_stack); vcr" in r.output
+
+
 def test_ls_sort_by_size(run):
     r = run("ls", SAMPLE, "--format", "json", "--sort", "size", "--reverse")
     sizes = [d["size"] for d in json.loads(r.stdout)]

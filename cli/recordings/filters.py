@@ -50,8 +50,14 @@ class Filter:
     kind: str | None = None
     streaming: bool | None = None
     exceptions: bool = False
+    recorder: str | None = None  # a recorder's name (``ogx``, ``vcr``, ``har``): the one that reads the file
 
     def __call__(self, r: Recording) -> bool:
+        if self.recorder is not None:
+            from recordings.formats import format_for_file
+
+            if format_for_file(r.path).name != self.recorder:
+                return False
         if self.test is not None and not text_matches(self.test, r.test_id):
             return False
         if self.model is not None and not text_matches(self.model, r.model):

@@ -51,6 +51,9 @@ def ls_command(
     provider: Optional[str] = typer.Option(None, "--provider",
                                            help="The provider (openai, ollama, azure, watsonx, …), or a glob."),
     kind: Optional[Kind] = typer.Option(None, "--kind", help="Request kind."),
+    recorder: Optional[str] = typer.Option(None, "--recorder",
+                                           help="Only the files of one recorder: ogx (or llama-stack), vcr "
+                                                "(cassettes) or har (polly, playwright)."),
     streaming: Optional[bool] = typer.Option(None, "--streaming/--no-streaming",
                                              help="Only streamed / only whole responses."),
     exceptions: bool = typer.Option(False, "--exceptions", help="Only recordings of an exception or HTTP error."),
@@ -81,9 +84,19 @@ def ls_command(
 
     if sort not in SORT_KEYS:
         raise typer.BadParameter(f"unknown sort key {sort!r}; choose from {', '.join(SORT_KEYS)}", param_hint="--sort")
+    named = None
+    if recorder is not None:
+        from recordings.formats import FORMATS
+        from recordings.formats import named as recorder_named
+
+        named = recorder_named(recorder)
+        if named is None:
+            known = "; ".join(f"{r.name} ({', '.join(r.aliases)})" if r.aliases else r.name for r in FORMATS)
+            raise typer.BadParameter(f"unknown recorder {recorder!r}; choose from {known}", param_hint="--recorder")
     found = find(paths, command="ls")
     keep = Filter(test=test, model=model, endpoint=endpoint, suite=suite, provider=provider,
-                  kind=kind.value if kind else None, streaming=streaming, exceptions=exceptions)
+                  kind=kind.value if kind else None, streaming=streaming, exceptions=exceptions,
+                  recorder=named.name if named is not None else None)
     records: list[Recording] = []
     problems: list[Problem] = list(found.problems)
     total = 0
