@@ -591,12 +591,12 @@ def test_the_markdown_report_shows_changed_tests_before_tests_that_only_gained_f
     assert changed < only_added and heads[only_added].endswith(": 1 added</summary>")
 
 
-def test_one_pass_over_a_cassettes_pairs_finds_what_the_three_separate_passes_find(tmp_path):
-    """``_one_pass`` decodes each interaction once; its classification, matched-field breaks and details
-    are those of :func:`compare_files`, ``_matching_breaks`` and ``_details`` run one after the other."""
+def test_one_pass_over_a_cassettes_pairs_finds_the_classification_the_matched_breaks_and_the_details(tmp_path):
+    """``_pair_pass`` decodes each interaction once: its classification is :func:`compare_files`' and its
+    matched-field breaks and details are what separate passes over the pairs gave (the literals below)."""
     import yaml
 
-    from recordings.corpus_diff import _details, _matching_breaks, _one_pass, compare_files, parse_file
+    from recordings.corpus_diff import _pair_pass, compare_files, parse_file
 
     a, b = _cassette_pair(tmp_path, None)  # interaction #0 sent to another path
     cassette = next((b / "tests" / "cassettes").rglob("*.yaml"))
@@ -607,8 +607,16 @@ def test_one_pass_over_a_cassettes_pairs_finds_what_the_three_separate_passes_fi
     rel = str(cassette.relative_to(b))
     ob, nb = (a / rel).read_bytes(), cassette.read_bytes()
     od, nd = parse_file(rel, ob), parse_file(rel, nb)
-    one = _one_pass(rel, od, ob, rel, nd, nb, str(b))
-    three = (compare_files(rel, od, rel, nd), _matching_breaks(rel, od, ob, rel, nd, nb, str(b)),
-             _details(rel, od, ob, rel, nd, nb))
-    assert one == three
-    assert one[0][0] == "changed" and one[1] and any("interaction added" in line for line in one[2][2])
+    classified, matching, details = _pair_pass(rel, od, ob, rel, nd, nb, str(b))
+    assert classified == compare_files(rel, od, rel, nd) == \
+        ("changed", ("request", "response headers", "interactions added"))
+    assert matching == ["match_on: interaction #0's request changed in path (matched on method, scheme, host, "
+                        "port, path, query): a test that sends the old request no longer finds it"]
+    assert details == (None, ["#0 endpoint", "#0 url"], [
+        '#0 [\'request\'][\'endpoint\']: "/v1/chat/completions" → "/v2/chat/completions"',
+        '#0 [\'request\'][\'url\']: "https://api.openai.com/v1/chat/completions" → '
+        '"https://api.openai.com/v2/chat/completions"',
+        "#2 interaction added"], [])
+    # asked only for the matched fields, it leaves the rest alone
+    assert _pair_pass(rel, od, ob, rel, nd, nb, str(b), classify=False, details=False) == \
+        (None, matching, (None, [], [], []))

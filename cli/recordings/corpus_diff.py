@@ -459,10 +459,11 @@ def _request_key(rel: str, raw: bytes, found: Any) -> tuple | None:
 
 
 def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: Any, nb: bytes,
-                  where: str | None = None, matching: list[str] | None = None) -> list[str]:
+                  matching: list[str] | tuple[str, ...] = ()) -> list[str]:
     """What in the new file breaks replay: its request no longer hashes to its name (it did before, or it
-    is new), the classes its response is rebuilt from changed, or (a cassette) an interaction's request
-    changed in a field the project's ``match_on`` matches on (read from under ``where``)."""
+    is new), the classes its response is rebuilt from changed, or ``matching``: (a cassette) the
+    interactions whose request changed in a field the project's ``match_on`` matches on, as
+    :func:`_pair_pass` found them."""
     from recordings.formats import format_for_file
     from recordings.names import hash_of_name, names_hash, stem
 
@@ -485,10 +486,7 @@ def replay_breaks(orel: str | None, od: Any, ob: bytes | None, nrel: str, nd: An
             named = hash_of_name(stem(nrel))[:12]
             out.append(f"hash: its request and test id now hash to {h[:12] if h else '?'}…, not {named}…: "
                        "replay will not find it (re-record, or `recordings normalize --rehash`)")
-    if matching is not None:  # already found by the pass over the pairs
-        out += matching
-    elif orel is not None and od is not None and ob is not None:
-        out += _matching_breaks(orel, od, ob, nrel, nd, nb, where)
+    out += matching
     old_types = fmt.replay_types(od) if orel is not None else ()
     new_types = fmt.replay_types(nd)
     if orel is not None and old_types != new_types:
@@ -520,30 +518,6 @@ def _matching_break(i: int, a: Exchange, b: Exchange, recorder: Any, names: tupl
             "a test that sends the old request no longer finds it")
 
 
-def _matching_breaks(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> list[str]:
-    from itertools import zip_longest
-
-    from recordings.formats import format_for_file
-
-    recorder = format_for_file(nrel, nb)
-    names = _matched_names(recorder, nrel, where)
-    if not names:
-        return []
-    out = []
-    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
-                        recorder.iter_exchanges(nrel, nd, len(nb)))
-    for i, (a, b) in enumerate(pairs):
-        if a is None or b is None:
-            continue
-        found = _matching_break(i, a, b, recorder, names)
-        if found:
-            out.append(found)
-        if len(out) >= MAX_MATCH_BREAKS:
-            out.append("… and more interactions whose matched fields changed")
-            break
-    return out
-
-
 def _request_fields(a: Exchange, b: Exchange, recorder: Any) -> list[str]:
     """The request fields that differ, by name (``body.messages[1].content``, ``headers.X-OGX-…``)."""
     from deepdiff import DeepDiff
@@ -568,37 +542,6 @@ def _dotted(path: str) -> str:
 MAX_DETAIL_EXCHANGES = 20  # a cassette: the first exchanges that differ are detailed, the rest counted
 
 
-def _details(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes) -> tuple[str | None, list[str], list[str],
-                                                                                  list[str]]:
-    """(test, request fields, difference lines, answer diff) of a changed pair."""
-    from itertools import zip_longest
-
-    from recordings.formats import format_for_file
-
-    recorder = format_for_file(nrel, nb)
-    test: str | None = None
-    fields: list[str] = []
-    detail: list[str] = []
-    answer: list[str] = []
-    several = not recorder.one_per_file
-    shown = 0
-    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
-                        recorder.iter_exchanges(nrel, nd, len(nb)))
-    for i, (a, b) in enumerate(pairs):
-        if a is None or b is None:
-            detail.append(f"#{i} interaction {'added' if a is None else 'removed'}")
-            continue
-        test = test or b.test_id or a.test_id
-        if compare_exchanges(a, b, recorder)[0] != CHANGED:
-            continue
-        shown += 1
-        if shown <= MAX_DETAIL_EXCHANGES:
-            _detail_pair(i, a, b, recorder, orel, nrel, several, fields, detail, answer)
-    if shown > MAX_DETAIL_EXCHANGES:
-        detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
-    return test, fields, detail, answer
-
-
 def _detail_pair(i: int, a: Exchange, b: Exchange, recorder: Any, orel: str, nrel: str, several: bool,
                  fields: list[str], detail: list[str], answer: list[str]) -> None:
     """The request fields, difference lines and answer diff of one changed pair, added to the lists."""
@@ -609,11 +552,14 @@ def _detail_pair(i: int, a: Exchange, b: Exchange, recorder: Any, orel: str, nre
     answer += answer_diff(a, b, *names)
 
 
-def _one_pass(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None) -> tuple[
-        tuple[str, tuple[str, ...]], list[str], tuple[str | None, list[str], list[str], list[str]]]:
-    """Two files of several exchanges (cassettes, HAR) read pair by pair once: what
-    :func:`compare_files`, :func:`_matching_breaks` and :func:`_details` each find, from one decoding of
-    each exchange (one pair held at a time)."""
+def _pair_pass(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, where: str | None,
+               classify: bool = True, details: bool = True) -> tuple[
+        tuple[str, tuple[str, ...]] | None, list[str], tuple[str | None, list[str], list[str], list[str]]]:
+    """Two files' exchanges read pair by pair, once, one pair held at a time (two cassettes of a million
+    interactions stay within memory): (the files' classification, as :func:`compare_files` gives it for
+    files of several exchanges; None without ``classify``), the pairs whose request changed in a field the
+    project's ``match_on`` uses, and with ``details`` (test, request fields, difference lines, answer diff)
+    of the pairs that changed."""
     from itertools import zip_longest
 
     from recordings.formats import format_for_file
@@ -627,27 +573,34 @@ def _one_pass(orel: str, od: Any, ob: bytes, nrel: str, nd: Any, nb: bytes, wher
     fields: list[str] = []
     detail: list[str] = []
     answer: list[str] = []
-    shown = 0
-    pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
-                        recorder.iter_exchanges(nrel, nd, len(nb)))
-    for i, (a, b) in enumerate(pairs):
-        status = _classify_pair(a, b, recorder, changed, noise)
-        if a is None or b is None:
-            detail.append(f"#{i} interaction {'added' if a is None else 'removed'}")
-            continue
-        test = test or b.test_id or a.test_id
-        if names and len(matching) <= MAX_MATCH_BREAKS:
-            found = _matching_break(i, a, b, recorder, names)
-            if found:
-                matching.append(found if len(matching) < MAX_MATCH_BREAKS else
-                                "… and more interactions whose matched fields changed")
-        if status == CHANGED:
-            shown += 1
-            if shown <= MAX_DETAIL_EXCHANGES:
-                _detail_pair(i, a, b, recorder, orel, nrel, True, fields, detail, answer)
-    if shown > MAX_DETAIL_EXCHANGES:
-        detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
-    return _file_status(changed, noise), matching, (test, fields, detail, answer)
+    if classify or details or names:
+        several = not recorder.one_per_file
+        shown = 0
+        pairs = zip_longest(format_for_file(orel, ob).iter_exchanges(orel, od, len(ob)),
+                            recorder.iter_exchanges(nrel, nd, len(nb)))
+        for i, (a, b) in enumerate(pairs):
+            status = _classify_pair(a, b, recorder, changed, noise) if classify else None
+            if a is None or b is None:
+                if details:
+                    detail.append(f"#{i} interaction {'added' if a is None else 'removed'}")
+                continue
+            test = test or b.test_id or a.test_id
+            if names and len(matching) <= MAX_MATCH_BREAKS:
+                found = _matching_break(i, a, b, recorder, names)
+                if found:
+                    matching.append(found if len(matching) < MAX_MATCH_BREAKS else
+                                    "… and more interactions whose matched fields changed")
+            if not details:
+                continue
+            if status is None:
+                status = compare_exchanges(a, b, recorder)[0]
+            if status == CHANGED:
+                shown += 1
+                if shown <= MAX_DETAIL_EXCHANGES:
+                    _detail_pair(i, a, b, recorder, orel, nrel, several, fields, detail, answer)
+        if shown > MAX_DETAIL_EXCHANGES:
+            detail.append(f"… and {shown - MAX_DETAIL_EXCHANGES} more interactions that differ")
+    return (_file_status(changed, noise) if classify else None), matching, (test, fields, detail, answer)
 
 
 def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bool, moved: bool = False,
@@ -671,8 +624,8 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
 
     passed: Any = None
     try:
-        if format_for_file(nrel, nb).diffs_headers:  # several exchanges a file: each decoded once
-            passed = _one_pass(orel, od, ob, nrel, nd, nb, where)
+        if format_for_file(nrel, nb).diffs_headers:  # several exchanges a file: classified in the one pass
+            passed = _pair_pass(orel, od, ob, nrel, nd, nb, where)
             status, what = passed[0]
         else:
             status, what = compare_files(orel, od, nrel, nd)
@@ -681,13 +634,10 @@ def _compare(orel: str, ob: bytes | str, nrel: str, nb: bytes | str, renamed: bo
     except RecursionError:
         return FileDiff(UNREADABLE, orel, nrel, suite, reason="nested too deeply to compare")
     try:
-        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, where, passed[1] if passed else None))
-        if status != CHANGED:
-            test, fields, detail, answer = None, [], [], []
-        elif passed is not None:
-            test, fields, detail, answer = passed[2]
-        else:
-            test, fields, detail, answer = _details(orel, od, ob, nrel, nd, nb)
+        if passed is None:
+            passed = _pair_pass(orel, od, ob, nrel, nd, nb, where, classify=False, details=status == CHANGED)
+        breaks = tuple(replay_breaks(orel, od, ob, nrel, nd, nb, passed[1]))
+        test, fields, detail, answer = passed[2] if status == CHANGED else (None, [], [], [])
         if test is None:  # from the document already parsed
             try:
                 test = format_for_file(nrel, nb).summarize(nrel, nd, len(nb)).test_id
