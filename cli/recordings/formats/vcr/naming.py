@@ -938,11 +938,12 @@ def naming_scope(root: str) -> str:
     return root
 
 
-def project_naming(root: str) -> ProjectNaming:
-    """The naming of the project ``root`` belongs to, built once per process while its files are unchanged."""
+def project_naming(root: str, stamp: str | None = None) -> ProjectNaming:
+    """The naming of the project ``root`` belongs to, built once per process while its files are unchanged
+    (``stamp``: the project's :func:`_stamp`, when the caller took it already)."""
     scope = naming_scope(root)
     hit = _PROJECTS.get(scope)
-    stamp = _stamp(scope)
+    stamp = stamp or _stamp(scope)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     naming = ProjectNaming(scope)
@@ -991,7 +992,7 @@ class Session:
         # {"stamp": the project's files, "tests": {cassette path: test id or None}}
         self._recalled: dict[str, Any] = {}
         self._tests: dict[str, dict[str, Any]] = {}
-        self._changed: set[str] = set()
+        self._found_new = False  # a test worked out this run, not recalled: worth keeping
 
     def recall(self, known: Any) -> None:
         """The tests an earlier run found (what :meth:`known` gave it): used for a project whose files have not
@@ -1002,15 +1003,19 @@ class Session:
 
     def known(self) -> dict[str, Any] | None:
         """The tests this run found, per project, for :meth:`recall` (None when nothing new was found)."""
-        if not self._changed:
+        if not self._found_new:
             return None
         merged = {**self._recalled, **self._tests}
         return dict(list(merged.items())[-16:])  # the projects of this run last: kept first
 
-    def _memo(self, root: str) -> dict[str, Any]:
+    def _scope(self, root: str) -> str:
         scope = self._scopes.get(root)
         if scope is None:
             scope = self._scopes[root] = naming_scope(root)
+        return scope
+
+    def _memo(self, root: str) -> dict[str, Any]:
+        scope = self._scope(root)
         memo = self._tests.get(scope)
         if memo is None:
             stamp = _stamp(scope)
@@ -1020,12 +1025,11 @@ class Session:
         return memo
 
     def naming(self, root: str) -> ProjectNaming:
-        scope = self._scopes.get(root)
-        if scope is None:
-            scope = self._scopes[root] = naming_scope(root)
+        scope = self._scope(root)
         found = self._projects.get(scope)
         if found is None:
-            found = self._projects[scope] = project_naming(scope)
+            memo = self._tests.get(scope)  # its stamp, when test_of took it: the project is walked once a run
+            found = self._projects[scope] = project_naming(scope, memo["stamp"] if memo else None)
         return found
 
     def judge(self, path: str, root: str, force: bool = False) -> Judgement:
@@ -1057,5 +1061,5 @@ class Session:
         except (OSError, ValueError, RecursionError):
             return None
         tests[key] = test_id
-        self._changed.add(memo["stamp"])
+        self._found_new = True
         return test_id

@@ -16,8 +16,6 @@ SUMMARY = "the request hash recomputed with the recorder's rules equals the file
 SCOPE = "file"
 
 
-
-
 def computed_hash(ctx: FileContext) -> str | None:
     """The request hash of this file (None for file processors, which have no hash rule)."""
     def compute() -> str | None:
